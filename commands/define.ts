@@ -1,0 +1,27 @@
+import type { Transaction } from 'kysely';
+import type { z } from 'zod';
+import type { DB } from '../db/schema.ts';
+
+/** Who runs a command and when. Clock values are for display and audit only, never ordering. */
+export interface CommandContext {
+  actor: { userId: string | null; name: string };
+  now: string;
+  origin: 'desktop' | 'server';
+}
+
+/**
+ * A named business command: validated args → load → decide (pure core rule) → save, inside the
+ * one transaction the runner opens. The same definition runs optimistically on the desktop and
+ * authoritatively on the server, so everything that must be identical on both (generated ids)
+ * is part of the args, produced once by `fromInput` where the clerk acts.
+ */
+export interface CommandDef<S extends z.ZodType = z.ZodType, R = unknown> {
+  name: string;
+  version: number;
+  args: S;
+  /** Builds the args from an API input at the origin (e.g. assigns new ids). */
+  fromInput?: (input: unknown, newId: () => string) => unknown;
+  run(trx: Transaction<DB>, args: z.output<S>, ctx: CommandContext): Promise<R>;
+}
+
+export const defineCommand = <S extends z.ZodType, R>(def: CommandDef<S, R>): CommandDef<S, R> => def;

@@ -1,0 +1,29 @@
+import type { CommandDef } from './define.ts';
+import * as masterdata from './masterdata.commands.ts';
+
+/**
+ * Every command the product has, listed explicitly (no registration by side-effect import).
+ * The desktop and the server look commands up here by name.
+ */
+const all: CommandDef[] = [
+  masterdata.createItem,
+  masterdata.updateItem,
+  masterdata.createWarehouse,
+  masterdata.updateWarehouse,
+  masterdata.createLocation,
+  masterdata.updateLocation,
+  masterdata.createCustomer,
+  masterdata.updateCustomer,
+  masterdata.createSupplier,
+  masterdata.updateSupplier,
+  masterdata.createCarrier,
+  masterdata.updateCarrier,
+  masterdata.createSalesChannel,
+  masterdata.updateSalesChannel,
+] as CommandDef[];
+
+export const commandsByName: ReadonlyMap<string, CommandDef> = new Map(all.map((c) => [c.name, c]));
+
+export function findCommand(name: string): CommandDef | undefined {
+  return commandsByName.get(name);
+}

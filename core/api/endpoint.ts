@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import type { Result } from '../errors.ts';
+
+/**
+ * One entry of the app API contract. `query` reads; `command` changes data and always runs
+ * through the command layer (named command, one transaction, outbox row on the desktop).
+ */
+export interface Endpoint<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  kind: 'query' | 'command';
+  input: I;
+  output: O;
+  /** For `command` endpoints: the business command it runs. */
+  command?: string;
+}
+
+export const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): Endpoint<I, O> => ({
+  kind: 'query',
+  input,
+  output,
+});
+
+export const command = <I extends z.ZodType, O extends z.ZodType>(
+  name: string,
+  input: I,
+  output: O,
+): Endpoint<I, O> => ({ kind: 'command', input, output, command: name });
+
+/** The client-side function type of an endpoint: what `window.oms.<channel>` is. */
+export type ClientFn<E> =
+  E extends Endpoint<infer I, infer O> ? (input: z.input<I>) => Promise<Result<z.output<O>>> : never;

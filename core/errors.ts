@@ -1,0 +1,94 @@
+/**
+ * The one error type of the product. Every failure that reaches a caller — IPC, HTTP, sync
+ * result — is an AppError with a namespaced code; the UI translates the code, never the message.
+ */
+export const ERROR_CODES = [
+  'validation.invalid-input',
+  'api.unknown-channel',
+  'api.unauthorized',
+  'api.forbidden-sender',
+  'masterdata.not-found',
+  'masterdata.duplicate-code',
+  'masterdata.duplicate-gtin',
+  'masterdata.version-conflict',
+  'masterdata.invalid-reference',
+  'command.unknown',
+  'command.unsupported-version',
+  'system.unexpected',
+  'system.database-unavailable',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One problem with one input field; `code` is a translation key under `validation.`. */
+export interface FieldIssue {
+  path: string;
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+export interface AppErrorData {
+  code: ErrorCode;
+  message: string;
+  details?: { fields?: FieldIssue[] } & Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: AppErrorData['details'];
+
+  constructor(code: ErrorCode, message: string, details?: AppErrorData['details']) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON(): AppErrorData {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+
+  static from(err: unknown): AppError {
+    if (err instanceof AppError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new AppError('system.unexpected', message);
+  }
+}
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorData };
+
+export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
+export const fail = (err: unknown): Result<never> => ({ ok: false, error: AppError.from(err).toJSON() });
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** One table, used by every HTTP surface, from error code to status. */
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'validation.invalid-input':
+    case 'masterdata.invalid-reference':
+    case 'command.unknown':
+      return 400;
+    case 'api.unauthorized':
+      return 401;
+    case 'api.forbidden-sender':
+      return 403;
+    case 'masterdata.not-found':
+    case 'api.unknown-channel':
+      return 404;
+    case 'masterdata.duplicate-code':
+    case 'masterdata.duplicate-gtin':
+    case 'masterdata.version-conflict':
+      return 409;
+    case 'command.unsupported-version':
+      return 426;
+    case 'system.database-unavailable':
+      return 503;
+    case 'system.unexpected':
+      return 500;
+  }
+}

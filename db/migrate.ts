@@ -1,0 +1,83 @@
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import * as shared0001 from './migrations/shared/0001_master_data.ts';
+import * as desktop0001 from './migrations/desktop/0001_outbox.ts';
+
+export interface NamedMigration {
+  name: string;
+  migration: Migration;
+}
+
+/*
+ * Listed by hand, never discovered from the folder: a bundled Electron app has no migrations
+ * directory to scan, and the order of a list is reviewable. Append only; see shipped.json.
+ */
+export const sharedMigrations: readonly NamedMigration[] = [{ name: '0001_master_data', migration: shared0001 }];
+export const desktopMigrations: readonly NamedMigration[] = [{ name: '0001_outbox', migration: desktop0001 }];
+
+export type MigrationTarget = 'desktop' | 'server';
+
+async function currentSchema<T>(db: Kysely<T>): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('PostgreSQL search_path names no existing schema');
+  return schema;
+}
+
+class ListProvider implements MigrationProvider {
+  constructor(private readonly list: readonly NamedMigration[]) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(this.list.map((m) => [m.name, m.migration]));
+  }
+}
+
+/*
+ * Each list keeps its own bookkeeping table: both start at 0001, and one table would make the
+ * Migrator see the desktop list's names as interleaved with (or missing from) the shared list.
+ */
+const LISTS = {
+  shared: {
+    name: 'shared',
+    list: sharedMigrations,
+    table: 'kysely_migration_shared',
+    lock: 'kysely_migration_lock_shared',
+  },
+  desktop: {
+    name: 'desktop',
+    list: desktopMigrations,
+    table: 'kysely_migration_desktop',
+    lock: 'kysely_migration_lock_desktop',
+  },
+} as const;
+
+/**
+ * Brings the database up to the newest migration of each list the target uses and returns the
+ * schema version it is now at, e.g. "shared/0001_master_data desktop/0001_outbox".
+ */
+export async function migrateToLatest<T>(db: Kysely<T>, target: MigrationTarget): Promise<string> {
+  const parts = target === 'desktop' ? [LISTS.shared, LISTS.desktop] : [LISTS.shared];
+  const version: string[] = [];
+  // Kysely's Migrator looks for its tables in every schema unless told one; with several schemas
+  // in one database (tests, tenants) it would find another schema's table and skip creating its own.
+  const migrationTableSchema =
+    db.getExecutor().adapter instanceof PostgresAdapter ? await currentSchema(db) : undefined;
+  for (const part of parts) {
+    const migrator = new Migrator({
+      db,
+      provider: new ListProvider(part.list),
+      migrationTableName: part.table,
+      migrationLockTableName: part.lock,
+      migrationTableSchema,
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error !== undefined) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration)';
+      throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    const last = part.list.at(-1);
+    if (last) version.push(`${part.name}/${last.name}`);
+  }
+  return version.join(' ');
+}

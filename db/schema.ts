@@ -1,0 +1,181 @@
+/*
+ * Dockside OMS data model — one schema for SQLite (desktop), PGlite and PostgreSQL (server).
+ *  - Ids: text UUIDs chosen by the caller (desktops create rows offline). Booleans: integer 0/1.
+ *    Timestamps: ISO-8601 UTC text. Money: bigint minor units, read as a JS number (throws > 2^53).
+ *  - Master tables carry `version` (optimistic lock, starts at 1), `created_at`, `updated_at`.
+ *  - items (sku, gtin unique) + item_uoms (pk item_id+uom, ordered by position); a GTIN is unique
+ *    across items.gtin and item_uoms.gtin (unique index on each, cross-table check in queries).
+ *  - warehouses (code unique) + locations (FK warehouse_id, code unique per warehouse).
+ *  - customers (code unique, credit_limit_minor bigint) + customer_addresses (pk customer_id+position).
+ *  - suppliers, carriers, sales_channels: code unique. roles (code pk, seeded with core's ROLES),
+ *    users (username unique), user_roles, user_scopes (scope_kind warehouse|supplier|owner).
+ *  - lower(code|sku) and lower(name) indexes for search; child rows cascade with their parent.
+ *  - Desktop only: client_meta (one row: client_id, last_seq) and outbox (seq = last_seq + 1, dense,
+ *    never reused; mutation_id unique; status default 'pending').
+ *  - Migrations: explicit lists in db/migrate.ts; shipped files frozen by SHA-256 (shipped.json);
+ *    schema.snapshot.json is the introspected result on SQLite and PostgreSQL.
+ */
+import type { Generated } from 'kysely';
+import type { Currency } from '../core/money.ts';
+import type { ADDRESS_KINDS, CHANNEL_KINDS, LOCATION_KINDS } from '../core/masterdata/schemas.ts';
+
+/** SQLite has no boolean type; 0/1 keeps the same column on every backend. */
+export type Bool01 = 0 | 1;
+type Grade = 'A' | 'B' | 'C' | 'D';
+
+interface MasterMeta {
+  id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ItemsTable extends MasterMeta {
+  sku: string;
+  gtin: string | null;
+  name: string;
+  name_en: string | null;
+  base_uom: string;
+  product_group: string | null;
+  lot_tracked: Bool01;
+  expiry_tracked: Bool01;
+  shelf_life_days: number | null;
+  weight_grams: number | null;
+  volume_cm3: number | null;
+  active: Bool01;
+}
+
+export interface ItemUomsTable {
+  item_id: string;
+  position: number;
+  uom: string;
+  factor: number;
+  gtin: string | null;
+}
+
+export interface WarehousesTable extends MasterMeta {
+  code: string;
+  name: string;
+  region: string | null;
+  address: string | null;
+  allow_negative_stock: Bool01;
+  active: Bool01;
+}
+
+export interface LocationsTable extends MasterMeta {
+  warehouse_id: string;
+  code: string;
+  kind: (typeof LOCATION_KINDS)[number];
+  active: Bool01;
+}
+
+export interface CustomersTable extends MasterMeta {
+  code: string;
+  name: string;
+  grade: Grade;
+  credit_limit_minor: number;
+  currency: Currency;
+  contact_name: string | null;
+  phone: string | null;
+  email: string | null;
+  active: Bool01;
+}
+
+export interface CustomerAddressesTable {
+  customer_id: string;
+  position: number;
+  kind: (typeof ADDRESS_KINDS)[number];
+  line1: string;
+  city: string | null;
+  region: string | null;
+  postcode: string | null;
+  country: string;
+  is_default: Bool01;
+}
+
+export interface SuppliersTable extends MasterMeta {
+  code: string;
+  name: string;
+  grade: Grade;
+  gs1_company_prefix: string | null;
+  currency: Currency;
+  contact_name: string | null;
+  phone: string | null;
+  email: string | null;
+  active: Bool01;
+}
+
+export interface CarriersTable extends MasterMeta {
+  code: string;
+  name: string;
+  phone: string | null;
+  tracking_url_template: string | null;
+  active: Bool01;
+}
+
+export interface SalesChannelsTable extends MasterMeta {
+  code: string;
+  name: string;
+  kind: (typeof CHANNEL_KINDS)[number];
+  active: Bool01;
+}
+
+export interface RolesTable {
+  code: string;
+  name: string;
+}
+
+export interface UsersTable extends MasterMeta {
+  username: string;
+  display_name: string;
+  password_hash: string | null;
+  active: Bool01;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role_code: string;
+}
+
+export type ScopeKind = 'warehouse' | 'supplier' | 'owner';
+
+export interface UserScopesTable {
+  user_id: string;
+  scope_kind: ScopeKind;
+  scope_id: string;
+}
+
+export interface ClientMetaTable {
+  id: number;
+  client_id: string;
+  last_seq: number;
+}
+
+export interface OutboxTable {
+  seq: number;
+  mutation_id: string;
+  client_id: string;
+  command: string;
+  command_version: number;
+  args_json: string;
+  created_at: string;
+  status: Generated<string>;
+}
+
+export interface DB {
+  items: ItemsTable;
+  item_uoms: ItemUomsTable;
+  warehouses: WarehousesTable;
+  locations: LocationsTable;
+  customers: CustomersTable;
+  customer_addresses: CustomerAddressesTable;
+  suppliers: SuppliersTable;
+  carriers: CarriersTable;
+  sales_channels: SalesChannelsTable;
+  roles: RolesTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  user_scopes: UserScopesTable;
+  client_meta: ClientMetaTable;
+  outbox: OutboxTable;
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { contract, isChannel, type Channel } from '../../core/api/contract.ts';
+import { AppError, fail, ok, type Result } from '../../core/errors.ts';
+import { parseInput } from '../../core/validation.ts';
+import { findCommand } from '../../commands/registry.ts';
+import { runCommand } from '../../commands/runner.ts';
+import { openSqlite } from '../../db/connect.ts';
+import { migrateToLatest } from '../../db/migrate.ts';
+import { ensureClientId } from '../../db/outbox.queries.ts';
+import { seedIfEmpty } from '../../db/seed/seed.ts';
+import { buildQueryHandlers, type QueryHandlers } from './queries.ts';
+import { APP_VERSION } from './version.ts';
+
+export interface AppHostOptions {
+  dataDir: string;
+  serverUrl: string | null;
+  shell: 'electron' | 'web';
+  /** Fill an empty database with the demo data set (first start of `npm start`). */
+  seedDemoData?: boolean;
+}
+
+export interface AppHost {
+  /** Validates channel and input against the contract and runs it. Never throws. */
+  handle(channel: string, input: unknown): Promise<Result<unknown>>;
+  close(): Promise<void>;
+}
+
+export const DATABASE_FILE = 'oms.sqlite';
+
+/**
+ * The desktop core: one local SQLite database, the command layer and the query handlers.
+ * Electron's IPC and the web shell's HTTP routes are both thin adapters over `handle`.
+ */
+export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const conn = openSqlite(join(options.dataDir, DATABASE_FILE));
+  const { db } = conn;
+  const schemaVersion = await migrateToLatest(db, 'desktop');
+  const clientId = await ensureClientId(db, randomUUID);
+  if (options.seedDemoData) await seedIfEmpty(db);
+
+  const queries: QueryHandlers = buildQueryHandlers({
+    db,
+    info: {
+      appVersion: APP_VERSION,
+      shell: options.shell,
+      dataDir: options.dataDir,
+      clientId,
+      serverUrl: options.serverUrl,
+      schemaVersion,
+    },
+  });
+
+  async function handle(channel: string, input: unknown): Promise<Result<unknown>> {
+    try {
+      if (!isChannel(channel)) throw new AppError('api.unknown-channel', `Unknown channel ${channel}`);
+      return await dispatch(channel, input);
+    } catch (err) {
+      return fail(err);
+    }
+  }
+
+  async function dispatch(channel: Channel, input: unknown): Promise<Result<unknown>> {
+    const endpoint = contract[channel];
+    if (endpoint.kind === 'query') {
+      const parsed: unknown = parseInput(endpoint.input, input);
+      // The contract pairs each query channel with its handler; the compiler checks the map.
+      const handler = queries[channel as keyof QueryHandlers] as (i: unknown) => Promise<unknown>;
+      return ok(await handler(parsed));
+    }
+    const def = endpoint.command ? findCommand(endpoint.command) : undefined;
+    if (!def) throw new AppError('command.unknown', `No command behind ${channel}`);
+    // Validate the API input first so errors point at the clerk's fields, not at wrapped args.
+    const parsed: unknown = parseInput(endpoint.input, input);
+    const args = def.fromInput ? def.fromInput(parsed, randomUUID) : parsed;
+    const { result } = await runCommand(
+      db,
+      def,
+      args,
+      { actor: { userId: null, name: 'local' }, now: new Date().toISOString(), origin: 'desktop' },
+      { outbox: true },
+    );
+    return result;
+  }
+
+  return { handle, close: () => conn.close() };
+}

@@ -1,0 +1,34 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface ShellOptions {
+  dataDir: string;
+  serverUrl: string | null;
+  port: number;
+}
+
+export const DEFAULT_WEB_PORT = 5280;
+
+/** Where a desktop keeps its database when no flag or variable says otherwise. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (process.platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'Dockside OMS');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Dockside OMS');
+  return join(env['XDG_DATA_HOME'] ?? join(homedir(), '.local', 'share'), 'dockside-oms');
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function resolveShellOptions(
+  flags: { 'data-dir'?: string | undefined; port?: string | undefined; 'server-url'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): ShellOptions {
+  const portText = flags.port ?? env['OMS_PORT'];
+  const port = portText === undefined ? DEFAULT_WEB_PORT : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${portText}`);
+  const serverUrl = flags['server-url'] ?? env['OMS_SERVER_URL'] ?? null;
+  if (serverUrl !== null && !/^https?:\/\//.test(serverUrl)) throw new Error(`Invalid server URL: ${serverUrl}`);
+  return {
+    dataDir: resolve(flags['data-dir'] ?? env['OMS_DATA_DIR'] ?? defaultDataDir(env)),
+    serverUrl,
+    port,
+  };
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+// Workers re-read this file: the first evaluation picks the data dir and port, the rest inherit them.
+process.env['OMS_E2E_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'oms-e2e-'));
+process.env['OMS_E2E_PORT'] ??= String(5300 + Math.floor(Math.random() * 400));
+export const E2E_TOKEN = 'e2e-launch-token';
+const port = process.env['OMS_E2E_PORT'];
+const executablePath = process.env['OMS_CHROMIUM'] || undefined;
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  timeout: 60_000,
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 1440, height: 900 },
+    launchOptions: {
+      ...(executablePath ? { executablePath } : {}),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: `node --import tsx main/web/cli.ts --port=${port} --data-dir=${process.env['OMS_E2E_DATA_DIR']}`,
+    url: `http://127.0.0.1:${port}/`,
+    env: { OMS_WEB_TOKEN: E2E_TOKEN },
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+  },
+});
