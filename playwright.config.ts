@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
@@ -8,7 +8,10 @@ process.env['OMS_E2E_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'oms-e2e-'));
 process.env['OMS_E2E_PORT'] ??= String(5300 + Math.floor(Math.random() * 400));
 export const E2E_TOKEN = 'e2e-launch-token';
 const port = process.env['OMS_E2E_PORT'];
-const executablePath = process.env['OMS_CHROMIUM'] || undefined;
+// scripts/e2e.mjs chooses (or installs) a Chromium and passes it on; a direct `npx playwright test`
+// still finds Debian's instead of failing on Playwright's own, which cannot be downloaded here.
+const executablePath =
+  process.env['OMS_CHROMIUM'] || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 export default defineConfig({
   testDir: 'test/e2e',

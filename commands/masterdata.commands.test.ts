@@ -114,8 +114,8 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
         sku: 'SKU-A',
         name: '纯牛奶',
         baseUom: 'EA',
-        gtin: '6901234000017',
-        uoms: [{ uom: 'CS', factor: 12, gtin: '16901234000014' }],
+        gtin: '6901234000016',
+        uoms: [{ uom: 'CS', factor: 12, gtin: '16901234000013' }],
       }),
       ctx(),
       { outbox: true },
@@ -124,7 +124,7 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
     const b = await runCommand(
       t.db,
       'createItem',
-      createArgs('createItem', { sku: 'SKU-B', name: 'x', baseUom: 'EA', uoms: [{ uom: 'CS', factor: 6, gtin: '6901234000017' }] }),
+      createArgs('createItem', { sku: 'SKU-B', name: 'x', baseUom: 'EA', uoms: [{ uom: 'CS', factor: 6, gtin: '6901234000016' }] }),
       ctx(),
       { outbox: true },
     );

@@ -44,13 +44,21 @@ function masterCommands<E extends MasterEntity, S extends z.ZodType<Fields<E>>>(
   fields: S,
   checks: EntityChecks<E>,
 ) {
+  // zod cannot compute an object's output type while `S` is generic; the shapes are stated here
+  // and still checked at run time by the schemas themselves.
+  const createArgs = z.object({ id: z.uuid(), fields }) as z.ZodType as z.ZodType<{ id: string; fields: Fields<E> }>;
+  const updateArgs = md.updateOf(fields) as z.ZodType as z.ZodType<{
+    id: string;
+    expectedVersion: number;
+    fields: Fields<E>;
+  }>;
   const create = defineCommand({
     name: names.create,
     version: 1,
-    args: z.object({ id: z.uuid(), fields }),
+    args: createArgs,
     fromInput: (input, newId) => ({ id: newId(), fields: input }),
     async run(trx, args, ctx) {
-      const values = args.fields as Fields<E>;
+      const values = args.fields;
       await checkFields(trx, entity, checks, values, args.id);
       const record = newRecord(args.id, values, ctx.now) as MasterRecords[E];
       await insertMaster(trx, entity, record);
@@ -60,9 +68,9 @@ function masterCommands<E extends MasterEntity, S extends z.ZodType<Fields<E>>>(
   const update = defineCommand({
     name: names.update,
     version: 1,
-    args: md.updateOf(fields),
+    args: updateArgs,
     async run(trx, args, ctx) {
-      const values = args.fields as Fields<E>;
+      const values = args.fields;
       const current = await getMaster(trx, entity, args.id);
       const record = updatedRecord<Fields<E>, MasterRecords[E]>(current, args.id, values, args.expectedVersion, ctx.now);
       await checkFields(trx, entity, checks, values, args.id);

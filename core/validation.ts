@@ -47,7 +47,7 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
 }
 
 /** Validates at a boundary: returns the parsed value or throws `validation.invalid-input`. */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   // reportInput lets an issue tell "missing" from "wrong type"; the value itself is not passed on.
   const parsed = schema.safeParse(input, { reportInput: true });
   if (parsed.success) return parsed.data;
@@ -61,10 +61,10 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 /** The non-throwing form for forms: the same rules and codes as `parseInput`. */
-export function validate<T>(
-  schema: z.ZodType<T>,
+export function validate<S extends z.ZodType>(
+  schema: S,
   input: unknown,
-): { ok: true; data: T } | { ok: false; fields: FieldIssue[] } {
+): { ok: true; data: z.output<S> } | { ok: false; fields: FieldIssue[] } {
   const parsed = schema.safeParse(input, { reportInput: true });
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, fields: toFieldIssues(parsed.error) };
 }

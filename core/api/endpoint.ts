@@ -13,7 +13,13 @@ export interface Endpoint<I extends z.ZodType = z.ZodType, O extends z.ZodType =
   command?: string;
 }
 
-export const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): Endpoint<I, O> => ({
+export type QueryEndpoint<I extends z.ZodType, O extends z.ZodType> = Endpoint<I, O> & { kind: 'query' };
+export type CommandEndpoint<I extends z.ZodType, O extends z.ZodType> = Endpoint<I, O> & {
+  kind: 'command';
+  command: string;
+};
+
+export const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): QueryEndpoint<I, O> => ({
   kind: 'query',
   input,
   output,
@@ -23,7 +29,7 @@ export const command = <I extends z.ZodType, O extends z.ZodType>(
   name: string,
   input: I,
   output: O,
-): Endpoint<I, O> => ({ kind: 'command', input, output, command: name });
+): CommandEndpoint<I, O> => ({ kind: 'command', input, output, command: name });
 
 /** The client-side function type of an endpoint: what `window.oms.<channel>` is. */
 export type ClientFn<E> =
