@@ -88,7 +88,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ioModules, message: 'The renderer reaches data only through window.oms / the API client.' }] },
+        {
+          patterns: [
+            { group: ioModules, message: 'The renderer reaches data only through window.oms / the API client.' },
+          ],
+        },
       ],
     },
   },

@@ -15,11 +15,23 @@ import { summarize, time } from './stats.ts';
  * npm run bench [-- --quick]
  */
 const quick = process.argv.includes('--quick');
-const SIZE: SeedSize = { items: 5000, customers: 2000, suppliers: 300, warehouses: 20, locationsPerWarehouse: 20, seed: 7 };
+const SIZE: SeedSize = {
+  items: 5000,
+  customers: 2000,
+  suppliers: 300,
+  warehouses: 20,
+  locationsPerWarehouse: 20,
+  seed: 7,
+};
 const ROUNDS = quick ? 200 : 2000;
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-bench-'));
-const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version, size: SIZE, rounds: ROUNDS };
+const results: Record<string, unknown> = {
+  when: new Date().toISOString(),
+  node: process.version,
+  size: SIZE,
+  rounds: ROUNDS,
+};
 
 try {
   // --- seed: the generator writing master data through the dialect-neutral queries
@@ -27,7 +39,8 @@ try {
   await migrateToLatest(seedConn.db, 'desktop');
   const seedMs = await time(() => seedMasterData(seedConn.db, SIZE));
   await seedConn.close();
-  const seedRows = SIZE.items * 3 + SIZE.customers * 3 + SIZE.suppliers + SIZE.warehouses * (1 + SIZE.locationsPerWarehouse);
+  const seedRows =
+    SIZE.items * 3 + SIZE.customers * 3 + SIZE.suppliers + SIZE.warehouses * (1 + SIZE.locationsPerWarehouse);
   results['seed'] = { ms: Math.round(seedMs), rows: seedRows, rowsPerSecond: Math.round(seedRows / (seedMs / 1000)) };
 
   const host = await createAppHost({ dataDir: dir, serverUrl: null, shell: 'web' });
@@ -40,7 +53,11 @@ try {
   for (let i = 0; i < ROUNDS; i += 1) {
     api.push(
       await time(async () => {
-        const r = await host.handle('customers.create', { code: `BENCH-${i}`, name: `基准客户${i}`, creditLimitMinor: 100_000 });
+        const r = await host.handle('customers.create', {
+          code: `BENCH-${i}`,
+          name: `基准客户${i}`,
+          creditLimitMinor: 100_000,
+        });
         if (!r.ok) throw new Error(r.error.message);
       }),
     );

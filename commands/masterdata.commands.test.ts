@@ -46,9 +46,15 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
   it('refuses a duplicate code with a field-level code and changes nothing', async () => {
     const outboxBefore = await countOutbox(t.db);
     const rowsBefore = await listMaster(t.db, 'customers', { includeInactive: true });
-    const out = await runCommand(t.db, 'createCustomer', createArgs('createCustomer', { code: 'C-100', name: 'x' }), ctx(), {
-      outbox: true,
-    });
+    const out = await runCommand(
+      t.db,
+      'createCustomer',
+      createArgs('createCustomer', { code: 'C-100', name: 'x' }),
+      ctx(),
+      {
+        outbox: true,
+      },
+    );
     expect(out.result).toMatchObject({
       ok: false,
       error: { code: 'masterdata.duplicate-code', details: { fields: [{ path: 'code', code: 'duplicate-code' }] } },
@@ -60,7 +66,9 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
 
   it('validates arguments at the boundary', async () => {
     const outboxBefore = await countOutbox(t.db);
-    const out = await runCommand(t.db, 'createCustomer', { id: 'not-a-uuid', fields: { code: '' } }, ctx(), { outbox: true });
+    const out = await runCommand(t.db, 'createCustomer', { id: 'not-a-uuid', fields: { code: '' } }, ctx(), {
+      outbox: true,
+    });
     expect(out.result.ok).toBe(false);
     if (out.result.ok) return;
     expect(out.result.error.code).toBe('validation.invalid-input');
@@ -96,13 +104,9 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
       outbox: true,
     });
     expect(stale.result).toMatchObject({ ok: false, error: { code: 'masterdata.version-conflict' } });
-    const missing = await runCommand(
-      t.db,
-      'updateSupplier',
-      { id: newId(), expectedVersion: 1, fields },
-      ctx(),
-      { outbox: true },
-    );
+    const missing = await runCommand(t.db, 'updateSupplier', { id: newId(), expectedVersion: 1, fields }, ctx(), {
+      outbox: true,
+    });
     expect(missing.result).toMatchObject({ ok: false, error: { code: 'masterdata.not-found' } });
   });
 
@@ -124,7 +128,12 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
     const b = await runCommand(
       t.db,
       'createItem',
-      createArgs('createItem', { sku: 'SKU-B', name: 'x', baseUom: 'EA', uoms: [{ uom: 'CS', factor: 6, gtin: '6901234000016' }] }),
+      createArgs('createItem', {
+        sku: 'SKU-B',
+        name: 'x',
+        baseUom: 'EA',
+        uoms: [{ uom: 'CS', factor: 6, gtin: '6901234000016' }],
+      }),
       ctx(),
       { outbox: true },
     );
@@ -150,9 +159,10 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
       ok: false,
       error: { code: 'command.unknown' },
     });
-    expect(
-      (await runCommand(t.db, 'createCustomer', {}, ctx(), { outbox: true, version: 99 })).result,
-    ).toMatchObject({ ok: false, error: { code: 'command.unsupported-version' } });
+    expect((await runCommand(t.db, 'createCustomer', {}, ctx(), { outbox: true, version: 99 })).result).toMatchObject({
+      ok: false,
+      error: { code: 'command.unsupported-version' },
+    });
   });
 
   it('replays the desktop outbox on a server database to the same records', async () => {
@@ -179,8 +189,17 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
   it('property: a rejected command changes nothing and the outbox stays dense', async () => {
     let run = 0;
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('create' as const), code: fc.constantFrom('K1', 'K2', 'K3', 'bad code'), n: fc.nat(9) }),
-      fc.record({ kind: fc.constant('update' as const), pick: fc.nat(5), stale: fc.boolean(), name: fc.string({ maxLength: 3 }) }),
+      fc.record({
+        kind: fc.constant('create' as const),
+        code: fc.constantFrom('K1', 'K2', 'K3', 'bad code'),
+        n: fc.nat(9),
+      }),
+      fc.record({
+        kind: fc.constant('update' as const),
+        pick: fc.nat(5),
+        stale: fc.boolean(),
+        name: fc.string({ maxLength: 3 }),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
@@ -195,9 +214,15 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
           let out;
           if (o.kind === 'create') {
             const code = o.code === 'bad code' ? `${prefix} bad` : `${prefix}${o.code}`;
-            out = await runCommand(t.db, 'createCarrier', createArgs('createCarrier', { code, name: `承运商${o.n}` }), ctx(), {
-              outbox: true,
-            });
+            out = await runCommand(
+              t.db,
+              'createCarrier',
+              createArgs('createCarrier', { code, name: `承运商${o.n}` }),
+              ctx(),
+              {
+                outbox: true,
+              },
+            );
           } else {
             const target = before[o.pick % Math.max(before.length, 1)];
             if (!target) continue;

@@ -72,7 +72,13 @@ function masterCommands<E extends MasterEntity, S extends z.ZodType<Fields<E>>>(
     async run(trx, args, ctx) {
       const values = args.fields;
       const current = await getMaster(trx, entity, args.id);
-      const record = updatedRecord<Fields<E>, MasterRecords[E]>(current, args.id, values, args.expectedVersion, ctx.now);
+      const record = updatedRecord<Fields<E>, MasterRecords[E]>(
+        current,
+        args.id,
+        values,
+        args.expectedVersion,
+        ctx.now,
+      );
       await checkFields(trx, entity, checks, values, args.id);
       const saved = await updateMaster(trx, entity, record, args.expectedVersion);
       if (!saved)

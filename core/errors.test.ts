@@ -8,7 +8,9 @@ describe('AppError', () => {
   });
 
   it('keeps coded errors and their details', () => {
-    const err = new AppError('masterdata.duplicate-code', 'dup', { fields: [{ path: 'code', code: 'duplicate-code' }] });
+    const err = new AppError('masterdata.duplicate-code', 'dup', {
+      fields: [{ path: 'code', code: 'duplicate-code' }],
+    });
     expect(fail(err)).toEqual({ ok: false, error: err.toJSON() });
     expect(JSON.parse(JSON.stringify(err))).toEqual(err.toJSON());
   });

@@ -18,7 +18,14 @@ function issuesOf(fn: () => unknown) {
 describe('boundary validation', () => {
   it('applies defaults and normalises empty optional text to null', () => {
     const c = parseInput(customerFields, { code: 'C1', name: ' 上海华联 ', email: '', phone: '' });
-    expect(c).toMatchObject({ name: '上海华联', grade: 'C', currency: 'CNY', creditLimitMinor: 0, email: null, phone: null });
+    expect(c).toMatchObject({
+      name: '上海华联',
+      grade: 'C',
+      currency: 'CNY',
+      creditLimitMinor: 0,
+      email: null,
+      phone: null,
+    });
   });
 
   it('reports coded, translatable field issues', () => {
@@ -60,7 +67,12 @@ describe('boundary validation', () => {
   });
 
   it('output of a parse parses again to the same value (outbox args replay on the server)', () => {
-    const once = parseInput(customerFields, { code: 'C9', name: 'n', email: '', addresses: [{ kind: 'billing', line1: 'x' }] });
+    const once = parseInput(customerFields, {
+      code: 'C9',
+      name: 'n',
+      email: '',
+      addresses: [{ kind: 'billing', line1: 'x' }],
+    });
     expect(parseInput(customerFields, once)).toEqual(once);
   });
 });

@@ -37,7 +37,7 @@ if (!browser) {
     browser = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null;
   }
   if (!browser) {
-    console.log('No Chromium found: downloading Playwright\'s Chromium…');
+    console.log("No Chromium found: downloading Playwright's Chromium…");
     if (run(process.execPath, [join(root, 'node_modules/@playwright/test/cli.js'), 'install', 'chromium']) !== 0) {
       console.error('Could not get a Chromium. Install one (e.g. apt-get install chromium) or set OMS_CHROMIUM.');
       process.exit(1);
@@ -47,6 +47,9 @@ if (!browser) {
 }
 
 console.log(`End-to-end tests in ${browser ?? "Playwright's Chromium"}`);
-if (run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']) !== 0) process.exit(1);
+if (run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']) !== 0)
+  process.exit(1);
 const env = browser && candidates.includes(browser) ? { OMS_CHROMIUM: browser } : {};
-process.exit(run(process.execPath, [join(root, 'node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], env));
+process.exit(
+  run(process.execPath, [join(root, 'node_modules/@playwright/test/cli.js'), 'test', ...process.argv.slice(2)], env),
+);

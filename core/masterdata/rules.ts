@@ -49,7 +49,10 @@ export function assertNoConflict(
 }
 
 /** Every GTIN an item carries (its own and its units'), which must all be distinct. */
-export function gtinsOf(item: { gtin: string | null; uoms: { gtin: string | null }[] }): { path: string; gtin: string }[] {
+export function gtinsOf(item: {
+  gtin: string | null;
+  uoms: { gtin: string | null }[];
+}): { path: string; gtin: string }[] {
   const out: { path: string; gtin: string }[] = [];
   if (item.gtin) out.push({ path: 'gtin', gtin: item.gtin });
   item.uoms.forEach((u, i) => {

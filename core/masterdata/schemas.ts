@@ -23,7 +23,10 @@ const optionalText = (max: number) =>
     .nullable()
     .default(null);
 
-export const gtin = z.string().trim().refine(isValidGtin, { params: { code: 'gtin-invalid' } });
+export const gtin = z
+  .string()
+  .trim()
+  .refine(isValidGtin, { params: { code: 'gtin-invalid' } });
 export const optionalGtin = z
   .union([z.literal(''), gtin])
   .nullable()

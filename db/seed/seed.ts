@@ -80,7 +80,10 @@ export function buildMasterData(size: SeedSize, now = new Date().toISOString()) 
     const round = Math.floor(i / v.CITIES.length);
     const wh: WarehouseRecord = {
       ...meta(now),
-      code: `WH-${cityEn.replace(/[^A-Za-z]/g, '').slice(0, 3).toUpperCase()}${round > 0 ? round + 1 : ''}${pad(i + 1, 2)}`,
+      code: `WH-${cityEn
+        .replace(/[^A-Za-z]/g, '')
+        .slice(0, 3)
+        .toUpperCase()}${round > 0 ? round + 1 : ''}${pad(i + 1, 2)}`,
       name: `${city}${district}${round > 0 ? `${round + 1}号` : ''}仓`,
       region,
       address: `${city}市${district}区物流园${rng.int(1, 88)}号`,
@@ -94,7 +97,10 @@ export function buildMasterData(size: SeedSize, now = new Date().toISOString()) 
       locations.push({
         ...meta(now),
         warehouseId: wh.id,
-        code: kind === 'storage' ? `A-${pad(Math.floor(l / 4) + 1, 2)}-${pad((l % 4) + 1, 2)}` : `${kind.toUpperCase()}-${pad(l + 1, 2)}`,
+        code:
+          kind === 'storage'
+            ? `A-${pad(Math.floor(l / 4) + 1, 2)}-${pad((l % 4) + 1, 2)}`
+            : `${kind.toUpperCase()}-${pad(l + 1, 2)}`,
         kind,
         active: true,
       });
@@ -123,7 +129,7 @@ export function buildMasterData(size: SeedSize, now = new Date().toISOString()) 
       expiryTracked: product.shelfLife !== null,
       shelfLifeDays: product.shelfLife,
       weightGrams: product.grams,
-      volumeCm3: Math.round(product.grams * rng.int(9, 14) / 10),
+      volumeCm3: Math.round((product.grams * rng.int(9, 14)) / 10),
       active: rng.chance(0.97),
     });
   }

@@ -22,7 +22,20 @@ export const CITIES = [
   ['合肥', 'Hefei', '华东'],
 ] as const;
 
-export const DISTRICTS = ['嘉定', '白云', '顺义', '双流', '东西湖', '萧山', '江宁', '武清', '两江', '临空', '昆山', '航空港'] as const;
+export const DISTRICTS = [
+  '嘉定',
+  '白云',
+  '顺义',
+  '双流',
+  '东西湖',
+  '萧山',
+  '江宁',
+  '武清',
+  '两江',
+  '临空',
+  '昆山',
+  '航空港',
+] as const;
 
 export const COMPANY_WORDS = [
   ['华联', 'Hualian'],
@@ -42,8 +55,22 @@ export const COMPANY_WORDS = [
   ['广源', 'Guangyuan'],
 ] as const;
 
-export const CUSTOMER_TYPES = ['超市有限公司', '商贸有限公司', '便利连锁', '电子商务有限公司', '餐饮管理有限公司', '药房连锁'] as const;
-export const SUPPLIER_TYPES = ['食品有限公司', '日化有限公司', '包装制品厂', '饮料有限公司', '纸业有限公司', '电子科技有限公司'] as const;
+export const CUSTOMER_TYPES = [
+  '超市有限公司',
+  '商贸有限公司',
+  '便利连锁',
+  '电子商务有限公司',
+  '餐饮管理有限公司',
+  '药房连锁',
+] as const;
+export const SUPPLIER_TYPES = [
+  '食品有限公司',
+  '日化有限公司',
+  '包装制品厂',
+  '饮料有限公司',
+  '纸业有限公司',
+  '电子科技有限公司',
+] as const;
 
 export const PRODUCTS = [
   { zh: '有机燕麦片', en: 'Organic Oat Flakes', group: 'FOOD', lot: true, shelfLife: 365, grams: 500 },

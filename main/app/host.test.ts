@@ -83,8 +83,15 @@ describe('app host (desktop core on a real SQLite file)', () => {
 describe('shell options', () => {
   it('prefers flags over environment over defaults', () => {
     const env = { OMS_DATA_DIR: '/tmp/from-env', OMS_PORT: '7000', OMS_SERVER_URL: 'http://srv:8080' };
-    expect(resolveShellOptions({}, env)).toEqual({ dataDir: '/tmp/from-env', port: 7000, serverUrl: 'http://srv:8080' });
-    expect(resolveShellOptions({ 'data-dir': '/tmp/flag', port: '0' }, env)).toMatchObject({ dataDir: '/tmp/flag', port: 0 });
+    expect(resolveShellOptions({}, env)).toEqual({
+      dataDir: '/tmp/from-env',
+      port: 7000,
+      serverUrl: 'http://srv:8080',
+    });
+    expect(resolveShellOptions({ 'data-dir': '/tmp/flag', port: '0' }, env)).toMatchObject({
+      dataDir: '/tmp/flag',
+      port: 0,
+    });
     expect(resolveShellOptions({}, {}).port).toBe(5280);
   });
 

@@ -11,7 +11,8 @@ export const DEFAULT_WEB_PORT = 5280;
 
 /** Where a desktop keeps its database when no flag or variable says otherwise. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (process.platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'Dockside OMS');
+  if (process.platform === 'win32')
+    return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'Dockside OMS');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Dockside OMS');
   return join(env['XDG_DATA_HOME'] ?? join(homedir(), '.local', 'share'), 'dockside-oms');
 }

@@ -1,4 +1,5 @@
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../../core/security.ts';
 
 /**
  * The Electron shell's security and start-up policy as plain functions: no `electron` import,
@@ -16,20 +17,9 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** The one page the window ever shows. */
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/** Same policy as the web shell (main/web/security.ts); a test keeps the two equal. */
+/** The one policy of both shells (core/security.ts). */
 export function buildCsp(): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return CONTENT_SECURITY_POLICY;
 }
 
 /** Headers every response to the window carries (custom protocol and any http(s) response). */
