@@ -19,6 +19,8 @@ export interface CommandDef<S extends z.ZodType = z.ZodType, R = unknown> {
   name: string;
   version: number;
   args: S;
+  /** Local maintenance (e.g. rebuilding a projection): runs in a transaction but is never synced. */
+  localOnly?: boolean;
   /** Builds the args from an API input at the origin (e.g. assigns new ids). */
   fromInput?: (input: unknown, newId: () => string) => unknown;
   run(trx: Transaction<DB>, args: z.output<S>, ctx: CommandContext): Promise<R>;

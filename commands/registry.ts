@@ -1,4 +1,5 @@
 import type { CommandDef } from './define.ts';
+import * as inventory from './inventory.commands.ts';
 import * as masterdata from './masterdata.commands.ts';
 
 /**
@@ -20,6 +21,22 @@ const all: CommandDef[] = [
   masterdata.updateCarrier,
   masterdata.createSalesChannel,
   masterdata.updateSalesChannel,
+  inventory.receiveStock,
+  inventory.adjustStock,
+  inventory.countStock,
+  inventory.setQualityStatus,
+  inventory.reserveStock,
+  inventory.releaseReservation,
+  inventory.freezeStock,
+  inventory.unfreezeStock,
+  inventory.shipTransfer,
+  inventory.receiveTransfer,
+  inventory.changeLotAttributes,
+  inventory.transferOwnership,
+  inventory.setReplenishmentRule,
+  inventory.proposeReplenishment,
+  inventory.decideProposal,
+  inventory.rebuildStockBalances,
 ] as CommandDef[];
 
 export const commandsByName: ReadonlyMap<string, CommandDef> = new Map(all.map((c) => [c.name, c]));

@@ -44,7 +44,7 @@ export async function runCommand(
     const args = parseInput(def.args, rawArgs);
     return await db.transaction().execute(async (trx) => {
       const data = await def.run(trx, args, ctx);
-      if (!options.outbox) return { result: ok(data) };
+      if (!options.outbox || def.localOnly) return { result: ok(data) };
       const mutationId = options.mutationId ?? randomUUID();
       const { seq } = await appendOutbox(trx, {
         mutationId,

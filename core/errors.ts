@@ -12,6 +12,21 @@ export const ERROR_CODES = [
   'masterdata.duplicate-gtin',
   'masterdata.version-conflict',
   'masterdata.invalid-reference',
+  'inventory.insufficient-stock',
+  'inventory.stock-frozen',
+  'inventory.negative-stock',
+  'inventory.nothing-matched',
+  'inventory.lot-required',
+  'inventory.expiry-required',
+  'inventory.over-release',
+  'inventory.over-receipt',
+  'inventory.transfer-not-found',
+  'inventory.transfer-closed',
+  'inventory.same-warehouse',
+  'inventory.same-owner',
+  'inventory.proposal-not-found',
+  'inventory.proposal-closed',
+  'inventory.unknown-reference',
   'command.unknown',
   'command.unsupported-version',
   'system.unexpected',
@@ -72,6 +87,11 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'validation.invalid-input':
     case 'masterdata.invalid-reference':
     case 'command.unknown':
+    case 'inventory.lot-required':
+    case 'inventory.expiry-required':
+    case 'inventory.same-warehouse':
+    case 'inventory.same-owner':
+    case 'inventory.unknown-reference':
       return 400;
     case 'api.unauthorized':
       return 401;
@@ -79,10 +99,20 @@ export function httpStatusOf(code: ErrorCode): number {
       return 403;
     case 'masterdata.not-found':
     case 'api.unknown-channel':
+    case 'inventory.nothing-matched':
+    case 'inventory.transfer-not-found':
+    case 'inventory.proposal-not-found':
       return 404;
     case 'masterdata.duplicate-code':
     case 'masterdata.duplicate-gtin':
     case 'masterdata.version-conflict':
+    case 'inventory.insufficient-stock':
+    case 'inventory.stock-frozen':
+    case 'inventory.negative-stock':
+    case 'inventory.over-release':
+    case 'inventory.over-receipt':
+    case 'inventory.transfer-closed':
+    case 'inventory.proposal-closed':
       return 409;
     case 'command.unsupported-version':
       return 426;

@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as shared0001 from './migrations/shared/0001_master_data.ts';
+import * as shared0002 from './migrations/shared/0002_inventory.ts';
 import * as desktop0001 from './migrations/desktop/0001_outbox.ts';
 
 export interface NamedMigration {
@@ -12,7 +13,10 @@ export interface NamedMigration {
  * Listed by hand, never discovered from the folder: a bundled Electron app has no migrations
  * directory to scan, and the order of a list is reviewable. Append only; see shipped.json.
  */
-export const sharedMigrations: readonly NamedMigration[] = [{ name: '0001_master_data', migration: shared0001 }];
+export const sharedMigrations: readonly NamedMigration[] = [
+  { name: '0001_master_data', migration: shared0001 },
+  { name: '0002_inventory', migration: shared0002 },
+];
 export const desktopMigrations: readonly NamedMigration[] = [{ name: '0001_outbox', migration: desktop0001 }];
 
 export type MigrationTarget = 'desktop' | 'server';

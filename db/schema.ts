@@ -162,6 +162,110 @@ export interface OutboxTable {
   status: Generated<string>;
 }
 
+// ---------- inventory (shared/0002_inventory) ----------
+export interface StockMovementsTable {
+  id: string;
+  op_id: string;
+  kind: string;
+  item_id: string;
+  warehouse_id: string;
+  location_id: string | null;
+  lot: string;
+  expiry: string;
+  owner_id: string;
+  status: string;
+  quantity: number;
+  reason_code: string | null;
+  note: string | null;
+  doc_type: string | null;
+  doc_id: string | null;
+  doc_line: number | null;
+  actor: string;
+  created_at: string;
+}
+
+export interface StockReservationsTable {
+  id: string;
+  op_id: string;
+  demand_type: string;
+  demand_id: string;
+  demand_line: number;
+  item_id: string;
+  warehouse_id: string;
+  lot: string;
+  expiry: string;
+  owner_id: string;
+  quantity: number;
+  reason_code: string | null;
+  actor: string;
+  created_at: string;
+}
+
+export interface StockBalancesTable {
+  item_id: string;
+  warehouse_id: string;
+  lot: string;
+  expiry: string;
+  owner_id: string;
+  qty_available: number;
+  qty_frozen: number;
+  qty_quality: number;
+  qty_in_transit: number;
+  qty_reserved: number;
+  received_at: string;
+}
+
+export interface StockTransfersTable {
+  id: string;
+  number: string;
+  kind: string;
+  from_warehouse_id: string;
+  to_warehouse_id: string;
+  status: string;
+  proposal_id: string | null;
+  note: string | null;
+  actor: string;
+  shipped_at: string;
+  received_at: string | null;
+  version: number;
+}
+
+export interface StockTransferLinesTable {
+  transfer_id: string;
+  line_no: number;
+  item_id: string;
+  lot: string;
+  expiry: string;
+  owner_id: string;
+  qty_shipped: number;
+  qty_received: number;
+}
+
+export interface ReplenishmentRulesTable {
+  item_id: string;
+  warehouse_id: string;
+  min_qty: number;
+  max_qty: number;
+  safety_stock: number;
+  updated_at: string;
+}
+
+export interface ReplenishmentProposalsTable {
+  id: string;
+  item_id: string;
+  warehouse_id: string;
+  kind: string;
+  from_warehouse_id: string | null;
+  quantity: number;
+  reason: string;
+  status: string;
+  position_qty: number;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  transfer_id: string | null;
+}
+
 export interface DB {
   items: ItemsTable;
   item_uoms: ItemUomsTable;
@@ -178,4 +282,11 @@ export interface DB {
   user_scopes: UserScopesTable;
   client_meta: ClientMetaTable;
   outbox: OutboxTable;
+  stock_movements: StockMovementsTable;
+  stock_reservations: StockReservationsTable;
+  stock_balances: StockBalancesTable;
+  stock_transfers: StockTransfersTable;
+  stock_transfer_lines: StockTransferLinesTable;
+  replenishment_rules: ReplenishmentRulesTable;
+  replenishment_proposals: ReplenishmentProposalsTable;
 }
