@@ -206,38 +206,47 @@ function assertTracking(
   expiry: string,
   prefix = '',
 ) {
+  // The field the clerk typed in: `lot`, or with a prefix `newLot`.
+  const path = (field: 'lot' | 'expiry') => (prefix ? `${prefix}${field[0]!.toUpperCase()}${field.slice(1)}` : field);
   if (item.lotTracked && lot === '')
     throw new AppError('inventory.lot-required', 'This item is lot-tracked: give the lot', {
-      fields: [{ path: `${prefix}lot`, code: 'lot-required' }],
+      fields: [{ path: path('lot'), code: 'lot-required' }],
     });
   if (item.expiryTracked && expiry === '')
     throw new AppError('inventory.expiry-required', 'This item tracks expiry: give the expiry date', {
-      fields: [{ path: `${prefix}expiry`, code: 'expiry-required' }],
+      fields: [{ path: path('expiry'), code: 'expiry-required' }],
     });
 }
 
+/**
+ * The refusal when stock is short. `free` is what the command could actually use (the bucket it
+ * checked, or what allocation found: not expired, not taken by an earlier line); frozen and
+ * quality-hold stock are summarised over the item (and lot) in the warehouse.
+ */
 async function insufficient(
   trx: Database,
   f: { itemId: string; warehouseId: string; lot?: string | undefined; ownerId?: string },
   requested: number,
+  free: number,
 ): Promise<AppError> {
   const s = await stockSummary(trx, f);
+  const available = Math.max(free, 0);
   const details = {
     itemId: f.itemId,
     warehouseId: f.warehouseId,
     lot: f.lot ?? '',
     requested,
-    available: s.free,
+    available,
     frozen: s.frozen,
     quality: s.quality,
   };
-  if (f.lot !== undefined && s.frozen > 0 && s.free < requested)
+  if (f.lot !== undefined && f.lot !== '' && s.frozen > 0 && available < requested)
     return new AppError(
       'inventory.stock-frozen',
-      `Lot ${f.lot}: ${s.frozen} frozen, ${s.free} available, ${requested} requested`,
+      `Lot ${f.lot}: ${s.frozen} frozen, ${available} available, ${requested} requested`,
       details,
     );
-  return new AppError('inventory.insufficient-stock', `${s.free} available, ${requested} requested`, details);
+  return new AppError('inventory.insufficient-stock', `${available} available, ${requested} requested`, details);
 }
 
 const report = (buckets: Bucket[]) => buckets;
@@ -278,7 +287,7 @@ export const adjustStock = defineCommand({
       const b = await getBucket(trx, id);
       const free = b ? freeOf(b) : 0;
       const allow = (await getMaster(trx, 'warehouses', a.warehouseId))?.allowNegativeStock ?? false;
-      if (!allow && free < -a.quantity) throw await insufficient(trx, { ...id, lot: a.lot }, -a.quantity);
+      if (!allow && free < -a.quantity) throw await insufficient(trx, { ...id, lot: a.lot }, -a.quantity, free);
     }
     const w = new StockWriter(a.id, ctx);
     w.move(id, a.status, a.quantity, {
@@ -359,7 +368,7 @@ export const setQualityStatus = defineCommand({
     const id = { itemId: a.itemId, warehouseId: a.warehouseId, lot: a.lot, expiry: a.expiry, ownerId: a.ownerId };
     const b = await getBucket(trx, id);
     if (a.direction === 'hold' && (!b || freeOf(b) < a.quantity))
-      throw await insufficient(trx, { ...id, lot: a.lot }, a.quantity);
+      throw await insufficient(trx, { ...id, lot: a.lot }, a.quantity, b ? freeOf(b) : 0);
     const w = new StockWriter(a.id, ctx);
     const sign = a.direction === 'hold' ? 1 : -1;
     w.move(id, 'available', -sign * a.quantity, { kind: 'quality', note: a.note });
@@ -379,6 +388,12 @@ async function stockOutProposals(
 ): Promise<string[]> {
   const rows: ReplenishmentProposalsTable[] = [];
   const seen = new Set<string>();
+  // Several lines short of one item in one warehouse make one proposal for their total shortfall.
+  const shortOf = new Map<string, number>();
+  for (const s of shortfalls) {
+    const key = `${s.itemId}|${s.warehouseId}`;
+    shortOf.set(key, (shortOf.get(key) ?? 0) + s.shortfall);
+  }
   for (const s of shortfalls) {
     const key = `${s.itemId}|${s.warehouseId}`;
     if (seen.has(key) || (await hasOpenProposal(trx, s.itemId, s.warehouseId))) continue;
@@ -407,7 +422,7 @@ async function stockOutProposals(
         : null,
       position,
       sources,
-      s.shortfall,
+      shortOf.get(key) ?? s.shortfall,
     );
     for (const p of plans)
       rows.push({
@@ -458,6 +473,7 @@ export const reserveStock = defineCommand({
           trx,
           { itemId: line.itemId, warehouseId: line.warehouseId, lot: line.lot, ownerId: line.ownerId },
           line.quantity,
+          line.quantity - shortfall,
         );
       const demand = { type: a.demand.type, id: a.demand.id, line: line.demandLine };
       for (const { bucket, quantity } of allocations) {
@@ -666,6 +682,7 @@ export const shipTransfer = defineCommand({
           trx,
           { itemId: line.itemId, warehouseId: a.fromWarehouseId, lot: line.lot, ownerId: line.ownerId },
           line.quantity,
+          line.quantity - shortfall,
         );
       for (const { bucket, quantity } of allocations) {
         const lineNo = lines.length + 1;
@@ -845,7 +862,8 @@ export const transferOwnership = defineCommand({
       });
     const id = { itemId: a.itemId, warehouseId: a.warehouseId, lot: a.lot, expiry: a.expiry, ownerId: a.ownerId };
     const b = await getBucket(trx, id);
-    if (!b || freeOf(b) < a.quantity) throw await insufficient(trx, { ...id, lot: a.lot }, a.quantity);
+    if (!b || freeOf(b) < a.quantity)
+      throw await insufficient(trx, { ...id, lot: a.lot }, a.quantity, b ? freeOf(b) : 0);
     const w = new StockWriter(a.id, ctx);
     const extra = { kind: 'ownership' as const, reasonCode: 'ownership', note: a.reason };
     w.move(id, 'available', -a.quantity, extra);

@@ -142,8 +142,8 @@ export const stockSelector = z
     lot: z.string().trim().max(40).optional(),
     expiryFrom: isoDate.optional(),
     expiryTo: isoDate.optional(),
-    /** Limit to these warehouses; every warehouse when left out. */
-    warehouseIds: z.array(z.uuid()).max(500).optional(),
+    /** Limit to these warehouses; every warehouse when left out (an empty list is refused, not "all"). */
+    warehouseIds: z.array(z.uuid()).min(1).max(500).optional(),
     ownerId: ownerId.optional(),
   })
   .superRefine((s, ctx) => {
@@ -218,7 +218,7 @@ export const replenishmentRuleFields = z
   });
 
 export const proposeReplenishmentFields = z.object({
-  warehouseIds: z.array(z.uuid()).max(500).optional(),
+  warehouseIds: z.array(z.uuid()).min(1).max(500).optional(),
 });
 
 export const decideProposalFields = z.object({

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { InventoryScreen } from '../inventory/InventoryScreen.tsx';
 import { LocationsPanel } from '../masterdata/LocationsPanel.tsx';
 import { MasterDataScreen } from '../masterdata/MasterDataScreen.tsx';
 import {
@@ -30,6 +31,8 @@ function Screen({ view }: { view: View }) {
       return <MasterDataScreen key={view} spec={carriersSpec} />;
     case 'salesChannels':
       return <MasterDataScreen key={view} spec={salesChannelsSpec} />;
+    case 'inventory':
+      return <InventoryScreen key={view} />;
     default:
       return <ComingSoon key={view} view={view} />;
   }

@@ -1,0 +1,140 @@
+import { useEffect, useId, useLayoutEffect, useRef, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+
+const FOCUSABLE =
+  'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [tabindex="0"]';
+
+interface Props {
+  title: string;
+  subtitle?: ReactNode;
+  /** Esc, the Cancel/Close button. Focus goes back to where it was before the dialog opened. */
+  onCancel: () => void;
+  /** Enter in any input (not during IME composition) submits. Without it the dialog only shows data. */
+  onSubmit?: () => void;
+  footer: ReactNode;
+  children: ReactNode;
+  size?: 'normal' | 'wide';
+  /** Element to focus first (defaults to the first input of the body, else the first control). */
+  initialFocus?: string;
+}
+
+/**
+ * The modal dialog of the inventory screens, keyboard first like the master-data form: role
+ * dialog named by its title, focus on the first field, Enter submits, Esc cancels, Tab stays inside.
+ */
+export function Dialog({
+  title,
+  subtitle,
+  onCancel,
+  onSubmit,
+  footer,
+  children,
+  size = 'normal',
+  initialFocus,
+}: Props) {
+  const titleId = `${useId().replaceAll(':', '')}-title`;
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const cancelRef = useRef(onCancel);
+  useLayoutEffect(() => {
+    cancelRef.current = onCancel;
+  });
+
+  // Focus moves in at once (layout effect): a key pressed right after opening lands in the dialog.
+  useLayoutEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const root = dialogRef.current;
+    const first =
+      (initialFocus ? root?.querySelector<HTMLElement>(initialFocus) : null) ??
+      root?.querySelector<HTMLElement>('.form-body input:not([disabled]), .form-body select:not([disabled])') ??
+      root?.querySelector<HTMLElement>(FOCUSABLE);
+    first?.focus();
+    if (first instanceof HTMLInputElement && first.type === 'text') first.select();
+    return () => {
+      if (before?.isConnected) requestAnimationFrame(() => before.focus());
+    };
+    // Only when the dialog opens.
+  }, []);
+
+  // Esc closes the dialog even when the focus is somewhere else (e.g. still on the grid cell).
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.isComposing) return;
+      if (event.target instanceof Node && dialogRef.current?.contains(event.target)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      cancelRef.current();
+    };
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.nativeEvent.isComposing || event.keyCode === 229) return; // IME candidate selection
+    const target = event.target;
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      onCancel();
+    } else if (
+      event.key === 'Enter' &&
+      onSubmit &&
+      (target instanceof HTMLInputElement || target instanceof HTMLSelectElement)
+    ) {
+      event.preventDefault();
+      formRef.current?.requestSubmit();
+    } else if (event.key === 'Tab') {
+      const nodes = Array.from(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? []);
+      const first = nodes[0];
+      const last = nodes[nodes.length - 1];
+      if (!first || !last) return;
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit?.();
+  };
+
+  const head = (
+    <header className="dialog-head">
+      <h2 id={titleId}>{title}</h2>
+      {subtitle ? <span className="dialog-sub">{subtitle}</span> : null}
+    </header>
+  );
+  const foot = <footer className="dialog-foot">{footer}</footer>;
+
+  return (
+    <div className="backdrop">
+      <div
+        ref={dialogRef}
+        className={size === 'wide' ? 'dialog dialog-wide' : 'dialog'}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        onKeyDown={onKeyDown}
+      >
+        {onSubmit ? (
+          <form ref={formRef} onSubmit={submit} noValidate aria-labelledby={titleId}>
+            {head}
+            {children}
+            {foot}
+          </form>
+        ) : (
+          <div className="dialog-frame">
+            {head}
+            {children}
+            {foot}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
