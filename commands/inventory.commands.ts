@@ -18,7 +18,7 @@ import * as inv from '../core/inventory/schemas.ts';
 import type { DemandRef, MovementKind, StockStatus } from '../core/inventory/schemas.ts';
 import type { Database } from '../db/connect.ts';
 import {
-  applyBucketDelta,
+  applyBucketDeltas,
   balanceDifferences,
   bucketsOfLot,
   decideProposal as saveDecision,
@@ -33,15 +33,18 @@ import {
   insertProposals,
   insertReservations,
   insertTransfer,
+  itemFlags,
   linkProposalTransfer,
   listRules,
   loadBuckets,
+  loadBucketsOfPairs,
   ownPositions,
   rebuildBalances,
   saveTransferReceipt,
   selectBuckets,
   stockSummary,
   upsertRule,
+  warehouseFlags,
   type BucketDelta,
   type NewMovement,
   type NewReservation,
@@ -152,21 +155,16 @@ class StockWriter {
 
   /** Writes everything and checks every touched bucket; returns the buckets as stored. */
   async flush(trx: Database): Promise<Bucket[]> {
-    await insertMovements(trx, this.movements);
-    await insertReservations(trx, this.reservations);
-    const negativeAllowed = new Map<string, boolean>();
-    const out: Bucket[] = [];
-    for (const { id, d } of this.deltas.values()) {
-      const bucket = await applyBucketDelta(trx, id, d);
-      let allow = negativeAllowed.get(id.warehouseId);
-      if (allow === undefined) {
-        allow = (await getMaster(trx, 'warehouses', id.warehouseId))?.allowNegativeStock ?? false;
-        negativeAllowed.set(id.warehouseId, allow);
-      }
-      assertBucket(bucket, allow);
-      out.push(bucket);
-    }
-    return out;
+    if (this.movements.length > 0) await insertMovements(trx, this.movements);
+    if (this.reservations.length > 0) await insertReservations(trx, this.reservations);
+    const entries = [...this.deltas.values()];
+    const buckets = await applyBucketDeltas(trx, entries);
+    const flags = await warehouseFlags(
+      trx,
+      entries.map((e) => e.id.warehouseId),
+    );
+    for (const bucket of buckets) assertBucket(bucket, flags.get(bucket.warehouseId)?.allowNegative ?? false);
+    return buckets;
   }
 }
 
@@ -175,13 +173,13 @@ const fieldError = (code: 'inventory.unknown-reference', path: string, message: 
   new AppError(code, message, { fields: [{ path, code: 'unknown-reference' }] });
 
 async function mustItem(trx: Database, itemId: string, path = 'itemId') {
-  const item = await getMaster(trx, 'items', itemId);
+  const item = (await itemFlags(trx, [itemId])).get(itemId);
   if (!item) throw fieldError('inventory.unknown-reference', path, `No item ${itemId}`);
   return item;
 }
 
 async function mustWarehouse(trx: Database, warehouseId: string, path = 'warehouseId') {
-  const w = await getMaster(trx, 'warehouses', warehouseId);
+  const w = (await warehouseFlags(trx, [warehouseId])).get(warehouseId);
   if (!w) throw fieldError('inventory.unknown-reference', path, `No warehouse ${warehouseId}`);
   return w;
 }
@@ -286,7 +284,7 @@ export const adjustStock = defineCommand({
     if (a.quantity < 0 && a.status === 'available') {
       const b = await getBucket(trx, id);
       const free = b ? freeOf(b) : 0;
-      const allow = (await getMaster(trx, 'warehouses', a.warehouseId))?.allowNegativeStock ?? false;
+      const allow = (await mustWarehouse(trx, a.warehouseId)).allowNegative;
       if (!allow && free < -a.quantity) throw await insufficient(trx, { ...id, lot: a.lot }, -a.quantity, free);
     }
     const w = new StockWriter(a.id, ctx);
@@ -456,16 +454,30 @@ export const reserveStock = defineCommand({
     const state = new Map<string, Bucket>();
     const lines = [];
     const shortfalls = [];
+    // One statement each for the items, the warehouses and the stock of every line.
+    const items = await itemFlags(
+      trx,
+      a.lines.map((l) => l.itemId),
+    );
+    const warehouses = await warehouseFlags(
+      trx,
+      a.lines.map((l) => l.warehouseId),
+    );
+    const stock = await loadBucketsOfPairs(trx, a.lines);
     for (const [i, line] of a.lines.entries()) {
-      const item = await mustItem(trx, line.itemId, `lines.${i}.itemId`);
-      await mustWarehouse(trx, line.warehouseId, `lines.${i}.warehouseId`);
-      const loaded = await loadBuckets(trx, {
-        itemId: line.itemId,
-        warehouseId: line.warehouseId,
-        lot: line.lot,
-        ownerId: line.ownerId,
-      });
-      const buckets = loaded.map((b) => state.get(bucketKeyOf(b)) ?? b);
+      const item = items.get(line.itemId);
+      if (!item) throw fieldError('inventory.unknown-reference', `lines.${i}.itemId`, `No item ${line.itemId}`);
+      if (!warehouses.has(line.warehouseId))
+        throw fieldError('inventory.unknown-reference', `lines.${i}.warehouseId`, `No warehouse ${line.warehouseId}`);
+      const buckets = stock
+        .filter(
+          (b) =>
+            b.itemId === line.itemId &&
+            b.warehouseId === line.warehouseId &&
+            b.ownerId === line.ownerId &&
+            (line.lot === undefined || b.lot === line.lot),
+        )
+        .map((b) => state.get(bucketKeyOf(b)) ?? b);
       const strategy = strategyOf(item);
       const { allocations, shortfall } = allocate(buckets, line.quantity, strategy, today(ctx));
       if (shortfall > 0 && !a.allowPartial)

@@ -71,6 +71,51 @@ export async function loadBuckets(
   return (await q.execute()).map(toBucket);
 }
 
+/** The tracking flags commands need of an item, for many items in one statement. */
+export async function itemFlags(
+  db: Database,
+  ids: readonly string[],
+): Promise<Map<string, { lotTracked: boolean; expiryTracked: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('items')
+    .select(['id', 'lot_tracked', 'expiry_tracked'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { lotTracked: r.lot_tracked === 1, expiryTracked: r.expiry_tracked === 1 }]));
+}
+
+export async function warehouseFlags(
+  db: Database,
+  ids: readonly string[],
+): Promise<Map<string, { code: string; allowNegative: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('warehouses')
+    .select(['id', 'code', 'allow_negative_stock'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { code: r.code, allowNegative: r.allow_negative_stock === 1 }]));
+}
+
+/** The buckets of several item × warehouse pairs in one statement (a demand's lines). */
+export async function loadBucketsOfPairs(
+  db: Database,
+  pairs: ReadonlyArray<{ itemId: string; warehouseId: string }>,
+): Promise<Bucket[]> {
+  if (pairs.length === 0) return [];
+  const items = [...new Set(pairs.map((p) => p.itemId))];
+  const warehouses = [...new Set(pairs.map((p) => p.warehouseId))];
+  const wanted = new Set(pairs.map((p) => `${p.itemId}|${p.warehouseId}`));
+  const rows = await db
+    .selectFrom('stock_balances')
+    .selectAll()
+    .where('item_id', 'in', items)
+    .where('warehouse_id', 'in', warehouses)
+    .execute();
+  return rows.filter((r) => wanted.has(`${r.item_id}|${r.warehouse_id}`)).map(toBucket);
+}
+
 export interface BucketDelta {
   available?: number;
   frozen?: number;
@@ -111,6 +156,47 @@ export async function applyBucketDelta(db: Database, id: BucketId, d: BucketDelt
     .returningAll()
     .executeTakeFirstOrThrow();
   return toBucket(row);
+}
+
+/**
+ * The same as `applyBucketDelta` for many buckets in one multi-row upsert (each bucket at most
+ * once: PostgreSQL refuses to update one row twice in a statement). Returns them as stored.
+ */
+export async function applyBucketDeltas(
+  db: Database,
+  entries: ReadonlyArray<{ id: BucketId; d: BucketDelta }>,
+): Promise<Bucket[]> {
+  const out: Bucket[] = [];
+  // 11 parameters a row; PostgreSQL allows 65,535 a statement.
+  for (let i = 0; i < entries.length; i += 1000) {
+    const rows = await db
+      .insertInto('stock_balances')
+      .values(
+        entries.slice(i, i + 1000).map(({ id, d }) => ({
+          ...keyOf(id),
+          qty_available: d.available ?? 0,
+          qty_frozen: d.frozen ?? 0,
+          qty_quality: d.quality ?? 0,
+          qty_in_transit: d.inTransit ?? 0,
+          qty_reserved: d.reserved ?? 0,
+          received_at: d.receivedAt ?? NEVER_RECEIVED,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns([...KEY]).doUpdateSet((eb) => ({
+          qty_available: eb('stock_balances.qty_available', '+', eb.ref('excluded.qty_available')),
+          qty_frozen: eb('stock_balances.qty_frozen', '+', eb.ref('excluded.qty_frozen')),
+          qty_quality: eb('stock_balances.qty_quality', '+', eb.ref('excluded.qty_quality')),
+          qty_in_transit: eb('stock_balances.qty_in_transit', '+', eb.ref('excluded.qty_in_transit')),
+          qty_reserved: eb('stock_balances.qty_reserved', '+', eb.ref('excluded.qty_reserved')),
+          received_at: sql<string>`case when excluded.received_at < stock_balances.received_at then excluded.received_at else stock_balances.received_at end`,
+        })),
+      )
+      .returningAll()
+      .execute();
+    for (const r of rows) out.push(toBucket(r));
+  }
+  return out;
 }
 
 export type NewMovement = StockMovementsTable;
