@@ -618,11 +618,15 @@ const SUMS = {
 } as const;
 
 /** Grid rows: balances grouped by the chosen dimensions, in key order, keyset-paged. */
-export async function inventoryGrid(db: Database, input: GridInput) {
+/** `chunk` is how many items a page is built from per step; tests make it small to cross chunk edges. */
+export async function inventoryGrid(db: Database, input: GridInput, chunk = 250) {
   const dims = new Set(input.groupBy);
   const byWarehouse = dims.has('warehouse');
   const byLot = dims.has('lot');
   const byOwner = dims.has('owner');
+
+  const escaped = input.search ? input.search.toLowerCase().replaceAll(/[\\%_]/g, (c) => `\\${c}`) : null;
+  const search = escaped === null ? null : { prefix: `${escaped}%`, contains: `%${escaped}%` };
 
   const filtered = () => {
     let q = db
@@ -633,17 +637,14 @@ export async function inventoryGrid(db: Database, input: GridInput) {
     if (input.itemId) q = q.where('b.item_id', '=', input.itemId);
     if (input.lot) q = q.where('b.lot', '=', input.lot);
     if (input.ownerId) q = q.where('b.owner_id', '=', input.ownerId);
-    if (input.search) {
-      const prefix = `${input.search.toLowerCase().replaceAll(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const contains = `%${prefix}`;
+    if (search)
       q = q.where((eb) =>
         eb.or([
-          eb(eb.fn('lower', ['i.sku']), 'like', sql<string>`${prefix} escape '\\'`),
-          eb(eb.fn('lower', ['i.name']), 'like', sql<string>`${contains} escape '\\'`),
-          eb(eb.fn('lower', ['b.lot']), 'like', sql<string>`${prefix} escape '\\'`),
+          eb(eb.fn('lower', ['i.sku']), 'like', sql<string>`${search.prefix} escape '\\'`),
+          eb(eb.fn('lower', ['i.name']), 'like', sql<string>`${search.contains} escape '\\'`),
+          eb(eb.fn('lower', ['b.lot']), 'like', sql<string>`${search.prefix} escape '\\'`),
         ]),
       );
-    }
     return q;
   };
 
@@ -664,29 +665,79 @@ export async function inventoryGrid(db: Database, input: GridInput) {
     ...(byOwner ? (['b.owner_id'] as const) : []),
   ] as const;
 
-  let q = filtered()
-    .select(['b.item_id', 'i.sku', 'i.name as item_name', 'i.name_en as item_name_en', 'i.base_uom'])
-    .select((eb) => [
-      byWarehouse ? eb.ref('b.warehouse_id').as('warehouse_id') : sql<string | null>`null`.as('warehouse_id'),
-      byWarehouse ? eb.ref('w.code').as('warehouse_code') : sql<string | null>`null`.as('warehouse_code'),
-      byWarehouse ? eb.ref('w.name').as('warehouse_name') : sql<string | null>`null`.as('warehouse_name'),
-      byLot ? eb.ref('b.lot').as('lot') : sql<string | null>`null`.as('lot'),
-      byLot ? eb.ref('b.expiry').as('expiry') : sql<string | null>`null`.as('expiry'),
-      byOwner ? eb.ref('b.owner_id').as('owner_id') : sql<string | null>`null`.as('owner_id'),
-      ...sums(eb),
-    ])
-    .groupBy(['b.item_id', 'i.sku', 'i.name', 'i.name_en', 'i.base_uom'])
-    .having(notEmpty);
-  if (byWarehouse) q = q.groupBy(['b.warehouse_id', 'w.code', 'w.name']);
-  if (byLot) q = q.groupBy(['b.lot', 'b.expiry']);
-  if (byOwner) q = q.groupBy(['b.owner_id']);
+  const grouped = () => {
+    let q = filtered()
+      .select(['b.item_id', 'i.sku', 'i.name as item_name', 'i.name_en as item_name_en', 'i.base_uom'])
+      .select((eb) => [
+        byWarehouse ? eb.ref('b.warehouse_id').as('warehouse_id') : sql<string | null>`null`.as('warehouse_id'),
+        byWarehouse ? eb.ref('w.code').as('warehouse_code') : sql<string | null>`null`.as('warehouse_code'),
+        byWarehouse ? eb.ref('w.name').as('warehouse_name') : sql<string | null>`null`.as('warehouse_name'),
+        byLot ? eb.ref('b.lot').as('lot') : sql<string | null>`null`.as('lot'),
+        byLot ? eb.ref('b.expiry').as('expiry') : sql<string | null>`null`.as('expiry'),
+        byOwner ? eb.ref('b.owner_id').as('owner_id') : sql<string | null>`null`.as('owner_id'),
+        ...sums(eb),
+      ])
+      .groupBy(['b.item_id', 'i.sku', 'i.name', 'i.name_en', 'i.base_uom'])
+      .having(notEmpty);
+    if (byWarehouse) q = q.groupBy(['b.warehouse_id', 'w.code', 'w.name']);
+    if (byLot) q = q.groupBy(['b.lot', 'b.expiry']);
+    if (byOwner) q = q.groupBy(['b.owner_id']);
+    return q;
+  };
+
+  let cursor: unknown[] | null = null;
   if (input.after) {
     const values = JSON.parse(input.after) as unknown;
-    if (Array.isArray(values) && values.length === keyCols.length)
-      q = q.where(sql<SqlBool>`(${sql.join(keyCols.map((c) => sql.ref(c)))}) > (${sql.join(values as unknown[])})`);
+    if (Array.isArray(values) && values.length === keyCols.length && typeof values[0] === 'string') cursor = values;
   }
-  for (const c of keyCols) q = q.orderBy(sql.ref(c));
-  const raw = await q.limit(input.limit).execute();
+  /*
+   * Grouping every balance and sorting the groups costs a scan of the whole table per page. The
+   * page is instead built from the next chunks of items in SKU order (the items' unique index),
+   * grouping only their balances, until the page is full: a page costs the same on the first and
+   * the thousandth screen, whatever the table's size.
+   */
+  const CHUNK = chunk;
+  const raw: Awaited<ReturnType<ReturnType<typeof grouped>['execute']>> = [];
+  let from: { sku: string; id: string; inclusive: boolean } | null = cursor
+    ? { sku: String(cursor[0]), id: String(cursor[1]), inclusive: true }
+    : null;
+  for (;;) {
+    let iq = db.selectFrom('items').select(['id', 'sku']).orderBy('sku').orderBy('id').limit(CHUNK);
+    if (input.itemId) iq = iq.where('id', '=', input.itemId);
+    // With a search, only items that can match are candidates (by SKU, name, or one of their lots).
+    if (search)
+      iq = iq.where((e) =>
+        e.or([
+          e(e.fn('lower', ['sku']), 'like', sql<string>`${search.prefix} escape '\\'`),
+          e(e.fn('lower', ['name']), 'like', sql<string>`${search.contains} escape '\\'`),
+          e(
+            'id',
+            'in',
+            e
+              .selectFrom('stock_balances as s')
+              .select('s.item_id')
+              .where((se) => se(se.fn('lower', ['s.lot']), 'like', sql<string>`${search.prefix} escape '\\'`)),
+          ),
+        ]),
+      );
+    if (from)
+      iq = iq.where(
+        sql<SqlBool>`(${sql.ref('sku')}, ${sql.ref('id')}) ${sql.raw(from.inclusive ? '>=' : '>')} (${from.sku}, ${from.id})`,
+      );
+    const chunk = await iq.execute();
+    if (chunk.length === 0) break;
+    let q = grouped().where(
+      'b.item_id',
+      'in',
+      chunk.map((c) => c.id),
+    );
+    if (cursor) q = q.where(sql<SqlBool>`(${sql.join(keyCols.map((c) => sql.ref(c)))}) > (${sql.join(cursor)})`);
+    for (const c of keyCols) q = q.orderBy(sql.ref(c));
+    raw.push(...(await q.limit(input.limit - raw.length).execute()));
+    const last = chunk.at(-1);
+    if (raw.length >= input.limit || chunk.length < CHUNK || !last) break;
+    from = { sku: last.sku, id: last.id, inclusive: false };
+  }
 
   const ownerIds = [...new Set(raw.map((r) => r.owner_id).filter((o): o is string => !!o && o !== 'own'))];
   const owners =
@@ -731,12 +782,58 @@ export async function inventoryGrid(db: Database, input: GridInput) {
     };
   });
 
-  // Totals and the group count over the whole filter, on the first page only.
+  // Totals and the group count over the whole filter, on the first page only: one scan, no sort.
   let totals = { onHand: 0, available: 0, reserved: 0, inTransit: 0, frozen: 0, quality: 0 };
   let count = rows.length;
   if (!input.after) {
-    const t = await filtered()
-      .select((eb) => sums(eb))
+    const groupKey =
+      byWarehouse && byLot && byOwner
+        ? null
+        : sql.join(
+            [
+              sql.ref('b.item_id'),
+              ...(byWarehouse ? [sql.ref('b.warehouse_id')] : []),
+              ...(byLot ? [sql.ref('b.lot'), sql.ref('b.expiry')] : []),
+              ...(byOwner ? [sql.ref('b.owner_id')] : []),
+            ],
+            sql` || '|' || `,
+          );
+    const counted = input.onlyFrozen
+      ? sql`b.qty_frozen > 0`
+      : sql`(b.qty_available <> 0 or b.qty_frozen <> 0 or b.qty_quality <> 0 or b.qty_in_transit <> 0 or b.qty_reserved <> 0)`;
+    // The balances alone, no joins: the search (which needs the item) becomes a list of item ids.
+    let tq = db.selectFrom('stock_balances as b');
+    if (input.warehouseId) tq = tq.where('b.warehouse_id', '=', input.warehouseId);
+    if (input.itemId) tq = tq.where('b.item_id', '=', input.itemId);
+    if (input.lot) tq = tq.where('b.lot', '=', input.lot);
+    if (input.ownerId) tq = tq.where('b.owner_id', '=', input.ownerId);
+    if (search)
+      tq = tq.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['b.lot']), 'like', sql<string>`${search.prefix} escape '\\'`),
+          eb(
+            'b.item_id',
+            'in',
+            eb
+              .selectFrom('items as i')
+              .select('i.id')
+              .where((e) =>
+                e.or([
+                  e(e.fn('lower', ['i.sku']), 'like', sql<string>`${search.prefix} escape '\\'`),
+                  e(e.fn('lower', ['i.name']), 'like', sql<string>`${search.contains} escape '\\'`),
+                ]),
+              ),
+          ),
+        ]),
+      );
+    const t = await tq
+      .select((eb) => [
+        ...sums(eb),
+        (groupKey
+          ? sql<number>`count(distinct case when ${counted} then ${groupKey} end)`
+          : sql<number>`count(case when ${counted} then 1 end)`
+        ).as('groups'),
+      ])
       .executeTakeFirst();
     if (t) {
       const av = Number(t.available ?? 0);
@@ -751,16 +848,8 @@ export async function inventoryGrid(db: Database, input: GridInput) {
         frozen: fr,
         quality: ql,
       };
+      count = Number(t.groups ?? 0);
     }
-    let groups = filtered().select('b.item_id').groupBy('b.item_id').having(notEmpty);
-    if (byWarehouse) groups = groups.groupBy('b.warehouse_id');
-    if (byLot) groups = groups.groupBy(['b.lot', 'b.expiry']);
-    if (byOwner) groups = groups.groupBy('b.owner_id');
-    const c = await db
-      .selectFrom(groups.as('g'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirst();
-    count = Number(c?.n ?? 0);
   }
   return { rows, totals, count };
 }
