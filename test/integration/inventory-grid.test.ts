@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCommand } from '../commands/registry.ts';
-import { runCommand } from '../commands/runner.ts';
-import { gridInput, type GroupBy } from '../core/inventory/schemas.ts';
-import { inventoryGrid } from './inventory.queries.ts';
-import { BACKENDS, openTestDb } from './testing/backends.ts';
+import { findCommand } from '../../commands/registry.ts';
+import { runCommand } from '../../commands/runner.ts';
+import { gridInput, type GroupBy } from '../../core/inventory/schemas.ts';
+import { inventoryGrid } from '../../db/inventory.queries.ts';
+import { BACKENDS, openTestDb } from '../../db/testing/backends.ts';
 
 /**
  * The network grid against a brute-force aggregation of the same balances: paging through every
