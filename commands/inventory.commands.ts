@@ -994,15 +994,12 @@ export const rebuildStockBalances = defineCommand({
   localOnly: true,
   args: z.object({ verifyOnly: z.boolean().default(false) }),
   async run(trx, a) {
+    if (!a.verifyOnly) return rebuildBalances(trx);
     const differences = (await balanceDifferences(trx, 1_000_000)).length;
-    if (a.verifyOnly) {
-      const n = await trx
-        .selectFrom('stock_balances')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return { buckets: Number(n.n), differences };
-    }
-    const { buckets } = await rebuildBalances(trx);
-    return { buckets, differences };
+    const n = await trx
+      .selectFrom('stock_balances')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return { buckets: Number(n.n), differences };
   },
 });
