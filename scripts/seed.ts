@@ -3,12 +3,16 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openPglite, openPostgres, openSqlite } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { DEMO_SIZE, seedIfEmpty, type SeedSize } from '../db/seed/seed.ts';
+import { estimateMovements } from '../db/seed/inventory.ts';
+import { DEMO_SIZE, seedIfEmpty, todayUtc, type SeedSize } from '../db/seed/seed.ts';
 
 /**
  * npm run seed -- [--data-dir DIR | --pglite DIR | --database-url URL] [--items N] [--customers N]
  *                 [--suppliers N] [--warehouses N] [--locations N] [--seed N]
+ *                 [--ledger-days N] [--movements N | --density X] [--as-of YYYY-MM-DD]
  * Fills an EMPTY database; an existing data set is left alone (it says so).
+ * The inventory ledger covers --ledger-days (365) days before --as-of (today); --movements sizes it
+ * (about that many ledger rows; 0 = no stock at all), --density scales it directly (1 by default).
  */
 const { values } = parseArgs({
   options: {
@@ -21,6 +25,10 @@ const { values } = parseArgs({
     warehouses: { type: 'string' },
     locations: { type: 'string' },
     seed: { type: 'string' },
+    'ledger-days': { type: 'string' },
+    movements: { type: 'string' },
+    density: { type: 'string' },
+    'as-of': { type: 'string' },
   },
 });
 
@@ -42,7 +50,32 @@ const size: SeedSize = {
   warehouses: count('warehouses', DEMO_SIZE.warehouses, 999),
   locationsPerWarehouse: count('locations', DEMO_SIZE.locationsPerWarehouse, 10_000),
   seed: count('seed', DEMO_SIZE.seed, 2 ** 31),
+  ledgerDays: count('ledger-days', 365, 3650),
 };
+
+const asOf = values['as-of'] ?? todayUtc();
+if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) {
+  console.error(`--as-of must be a date YYYY-MM-DD (got "${asOf}")`);
+  process.exit(2);
+}
+size.asOf = asOf;
+if (values.movements !== undefined && values.density !== undefined) {
+  console.error('Give --movements or --density, not both');
+  process.exit(2);
+}
+if (values.density !== undefined) {
+  const d = Number(values.density);
+  if (!Number.isFinite(d) || d < 0 || d > 100) {
+    console.error(`--density must be a number from 0 to 100 (got "${values.density}")`);
+    process.exit(2);
+  }
+  size.ledgerDensity = d;
+}
+if (values.movements !== undefined) {
+  const wanted = count('movements', 0, 100_000_000);
+  const estimate = estimateMovements(size.items, size.warehouses, size.ledgerDays);
+  size.ledgerDensity = wanted === 0 || estimate === 0 ? 0 : wanted / estimate;
+}
 
 async function open() {
   if (values['database-url']) return { conn: await openPostgres(values['database-url']), target: 'server' as const };
@@ -59,13 +92,34 @@ try {
   const started = performance.now();
   const report = await seedIfEmpty(conn.db, size);
   if (report === null) console.log('The database already holds data; nothing was seeded.');
-  else
+  else {
+    const { inventory, ...master } = report;
     console.log(
       `Seeded ${conn.backend} in ${Math.round(performance.now() - started)} ms: ` +
-        Object.entries(report)
+        Object.entries(master)
           .map(([k, n]) => `${n} ${k}`)
           .join(', '),
     );
+    if (inventory) {
+      const kinds = Object.entries(inventory.movementsByKind)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      console.log(
+        `Inventory as of ${asOf}: ${inventory.movements} movements (${kinds}), ${inventory.reservations} ` +
+          `reservation rows (${inventory.openDemandLines} open demand lines), ${inventory.buckets} buckets, ` +
+          `${inventory.transfers} transfers (${inventory.transfersOpen} open), ${inventory.rules} rules ` +
+          `(${inventory.rulesBelowMin} below min), ${inventory.proposalsOpen} open proposals; ` +
+          `simulate ${inventory.ms.simulate} ms, write ${inventory.ms.write} ms, rebuild ${inventory.ms.rebuild} ms`,
+      );
+      if (inventory.networkLot)
+        console.log(
+          `Lot ${inventory.networkLot.lot} of ${inventory.networkLot.sku} is in ${inventory.networkLot.warehouses.join(', ')}` +
+            (inventory.frozenLot
+              ? `; lot ${inventory.frozenLot.lot} of ${inventory.frozenLot.sku} is frozen (recall)`
+              : ''),
+        );
+    }
+  }
 } finally {
   await conn.close();
 }

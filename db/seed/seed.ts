@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { gs1CheckDigit } from '../../core/gs1.ts';
 import type {
@@ -12,7 +11,8 @@ import type {
 } from '../../core/masterdata/schemas.ts';
 import { insertMaster, listMaster } from '../masterdata.queries.ts';
 import type { DB } from '../schema.ts';
-import { createRng, type Rng } from './random.ts';
+import { seedInventory, type InventorySeedReport } from './inventory.ts';
+import { createRng, seededUuid, type Rng } from './random.ts';
 import * as v from './vocabulary.ts';
 
 export interface SeedSize {
@@ -22,6 +22,12 @@ export interface SeedSize {
   warehouses: number;
   locationsPerWarehouse: number;
   seed: number;
+  /** Days of inventory ledger, ending the day before `asOf`; 0 seeds no stock. Default 365. */
+  ledgerDays?: number;
+  /** How busy the ledger is: 1 ≈ 440 movements per item a year at 20 warehouses. Default 1. */
+  ledgerDensity?: number;
+  /** The day the data set is "as of" (YYYY-MM-DD, UTC): today unless given. */
+  asOf?: string;
 }
 
 /** What `npm start` loads into an empty database: enough to click through every screen. */
@@ -42,6 +48,7 @@ export interface SeedReport {
   locations: number;
   carriers: number;
   salesChannels: number;
+  inventory?: InventorySeedReport;
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -58,10 +65,6 @@ export function caseGtin14(gtin13: string): string {
   return `${body}${gs1CheckDigit(body)}`;
 }
 
-function meta(now: string) {
-  return { id: randomUUID(), version: 1, createdAt: now, updatedAt: now };
-}
-
 function personName(rng: Rng): string {
   return `${rng.pick(v.SURNAMES)}${rng.pick(v.GIVEN)}${rng.chance(0.5) ? rng.pick(v.GIVEN) : ''}`;
 }
@@ -72,6 +75,9 @@ function mobile(rng: Rng): string {
 
 export function buildMasterData(size: SeedSize, now = new Date().toISOString()) {
   const rng = createRng(size.seed);
+  // Ids come from their own stream so the names above stay what they were for a given seed.
+  const ids = createRng((size.seed ^ 0x5bd1e995) >>> 0);
+  const meta = (at: string) => ({ id: seededUuid(ids), version: 1, createdAt: at, updatedAt: at });
   const warehouses: WarehouseRecord[] = [];
   const locations: LocationRecord[] = [];
   for (let i = 0; i < size.warehouses; i += 1) {
@@ -210,9 +216,14 @@ export function buildMasterData(size: SeedSize, now = new Date().toISOString()) 
   return { warehouses, locations, items, customers, suppliers, carriers, salesChannels };
 }
 
+export type MasterDataSet = ReturnType<typeof buildMasterData>;
+
 /** Writes a generated data set directly (it stands for data downloaded from the server: no outbox). */
-export async function seedMasterData(db: Kysely<DB>, size: SeedSize): Promise<SeedReport> {
-  const data = buildMasterData(size);
+export async function seedMasterData(
+  db: Kysely<DB>,
+  size: SeedSize,
+  data: MasterDataSet = buildMasterData(size),
+): Promise<SeedReport> {
   await db.transaction().execute(async (trx) => {
     for (const r of data.warehouses) await insertMaster(trx, 'warehouses', r);
     for (const r of data.locations) await insertMaster(trx, 'locations', r);
@@ -233,9 +244,31 @@ export async function seedMasterData(db: Kysely<DB>, size: SeedSize): Promise<Se
   };
 }
 
+export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
+
+/**
+ * Master data, then a year of inventory ledger over it (db/seed/inventory.ts). The records are
+ * dated from the first day of the ledger, as if the system went live then.
+ */
+export async function seedDatabase(db: Kysely<DB>, size: SeedSize): Promise<SeedReport> {
+  const asOf = size.asOf ?? todayUtc();
+  const days = size.ledgerDays ?? 365;
+  const since = new Date(Date.parse(`${asOf}T00:00:00.000Z`) - days * 86_400_000).toISOString();
+  const data = buildMasterData(size, since);
+  const report = await seedMasterData(db, size, data);
+  if (days === 0 || (size.ledgerDensity ?? 1) <= 0) return report;
+  const inventory = await seedInventory(db, data, {
+    asOf,
+    days,
+    density: size.ledgerDensity ?? 1,
+    seed: size.seed,
+  });
+  return { ...report, inventory };
+}
+
 /** Loads the demo set on a first start only; an existing database is never touched. */
 export async function seedIfEmpty(db: Kysely<DB>, size: SeedSize = DEMO_SIZE): Promise<SeedReport | null> {
   const existing = await listMaster(db, 'warehouses', { includeInactive: true, limit: 1 });
   if (existing.length > 0) return null;
-  return seedMasterData(db, size);
+  return seedDatabase(db, size);
 }
