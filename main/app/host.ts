@@ -6,7 +6,7 @@ import { AppError, fail, ok, type Result } from '../../core/errors.ts';
 import { parseInput } from '../../core/validation.ts';
 import { findCommand } from '../../commands/registry.ts';
 import { runCommand } from '../../commands/runner.ts';
-import { openSqlite } from '../../db/connect.ts';
+import { checkpointWhenIdle, openSqlite } from '../../db/connect.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { ensureClientId } from '../../db/outbox.queries.ts';
 import { seedIfEmpty } from '../../db/seed/seed.ts';
@@ -53,7 +53,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     },
   });
 
+  let lastActivity = Date.now();
+  const stopCheckpoints = checkpointWhenIdle(db, () => lastActivity);
+
   async function handle(channel: string, input: unknown): Promise<Result<unknown>> {
+    lastActivity = Date.now();
     try {
       if (!isChannel(channel)) throw new AppError('api.unknown-channel', `Unknown channel ${channel}`);
       return await dispatch(channel, input);
@@ -85,5 +89,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     return result;
   }
 
-  return { handle, close: () => conn.close() };
+  return {
+    handle,
+    close: async () => {
+      stopCheckpoints();
+      await conn.close();
+    },
+  };
 }
