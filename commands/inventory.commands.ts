@@ -548,8 +548,13 @@ async function tally(trx: Database, map: Map<string, WarehouseTally>, warehouseI
   return t;
 }
 
-const byCode = (m: Map<string, WarehouseTally>) =>
-  [...m.values()].sort((a, b) => (a.warehouseCode < b.warehouseCode ? -1 : a.warehouseCode > b.warehouseCode ? 1 : 0));
+/** What a network-wide command (freeze, unfreeze, lot change) reports: per warehouse, by code. */
+function networkReport(opId: string, m: Map<string, WarehouseTally>) {
+  const warehouses = [...m.values()].sort((a, b) =>
+    a.warehouseCode < b.warehouseCode ? -1 : a.warehouseCode > b.warehouseCode ? 1 : 0,
+  );
+  return { opId, warehouses, total: warehouses.reduce((s, x) => s + x.quantity, 0) };
+}
 
 function nothingMatched(mode: string): AppError {
   return new AppError('inventory.nothing-matched', `No stock matches; nothing to ${mode}`, {
@@ -582,8 +587,7 @@ export const freezeStock = defineCommand({
       t.releasedReservations += released;
     }
     await w.flush(trx);
-    const warehouses = byCode(perWarehouse);
-    return { opId: a.id, warehouses, total: warehouses.reduce((s, x) => s + x.quantity, 0) };
+    return networkReport(a.id, perWarehouse);
   },
 });
 
@@ -605,8 +609,7 @@ export const unfreezeStock = defineCommand({
       t.quantity += b.qtyFrozen;
     }
     await w.flush(trx);
-    const warehouses = byCode(perWarehouse);
-    return { opId: a.id, warehouses, total: warehouses.reduce((s, x) => s + x.quantity, 0) };
+    return networkReport(a.id, perWarehouse);
   },
 });
 
@@ -853,8 +856,7 @@ export const changeLotAttributes = defineCommand({
       t.releasedReservations += moved;
     }
     await w.flush(trx);
-    const warehouses = byCode(perWarehouse);
-    return { opId: a.id, warehouses, total: warehouses.reduce((s, x) => s + x.quantity, 0) };
+    return networkReport(a.id, perWarehouse);
   },
 });
 

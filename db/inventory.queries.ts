@@ -127,40 +127,11 @@ export interface BucketDelta {
 }
 
 /**
- * Adds a delta to one bucket and returns the bucket as now stored. An increment in SQL, not a
- * read-modify-write, so two server transactions on one bucket cannot lose an update; the row it
- * returns is locked by this write, so the caller's invariant check sees the committed truth.
- */
-export async function applyBucketDelta(db: Database, id: BucketId, d: BucketDelta): Promise<Bucket> {
-  const row = await db
-    .insertInto('stock_balances')
-    .values({
-      ...keyOf(id),
-      qty_available: d.available ?? 0,
-      qty_frozen: d.frozen ?? 0,
-      qty_quality: d.quality ?? 0,
-      qty_in_transit: d.inTransit ?? 0,
-      qty_reserved: d.reserved ?? 0,
-      received_at: d.receivedAt ?? NEVER_RECEIVED,
-    })
-    .onConflict((oc) =>
-      oc.columns([...KEY]).doUpdateSet((eb) => ({
-        qty_available: eb('stock_balances.qty_available', '+', eb.ref('excluded.qty_available')),
-        qty_frozen: eb('stock_balances.qty_frozen', '+', eb.ref('excluded.qty_frozen')),
-        qty_quality: eb('stock_balances.qty_quality', '+', eb.ref('excluded.qty_quality')),
-        qty_in_transit: eb('stock_balances.qty_in_transit', '+', eb.ref('excluded.qty_in_transit')),
-        qty_reserved: eb('stock_balances.qty_reserved', '+', eb.ref('excluded.qty_reserved')),
-        received_at: sql<string>`case when excluded.received_at < stock_balances.received_at then excluded.received_at else stock_balances.received_at end`,
-      })),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toBucket(row);
-}
-
-/**
- * The same as `applyBucketDelta` for many buckets in one multi-row upsert (each bucket at most
- * once: PostgreSQL refuses to update one row twice in a statement). Returns them as stored.
+ * Adds deltas to buckets and returns the buckets as now stored. Increments in SQL, not a
+ * read-modify-write, so two server transactions on one bucket cannot lose an update; the rows
+ * returned are locked by this write, so the caller's invariant check sees the committed truth.
+ * One multi-row upsert, each bucket at most once (PostgreSQL refuses to update a row twice in a
+ * statement).
  */
 export async function applyBucketDeltas(
   db: Database,
