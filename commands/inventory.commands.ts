@@ -247,8 +247,6 @@ async function insufficient(
   return new AppError('inventory.insufficient-stock', `${available} available, ${requested} requested`, details);
 }
 
-const report = (buckets: Bucket[]) => buckets;
-
 // ---------- receive, adjust, count, quality ----------
 export const receiveStock = defineCommand({
   name: 'receiveStock',
@@ -265,7 +263,7 @@ export const receiveStock = defineCommand({
     const id = { itemId: a.itemId, warehouseId: a.warehouseId, lot: a.lot, expiry: a.expiry, ownerId: a.ownerId };
     w.move(id, a.status, a.quantity, { kind: 'receive', locationId: a.locationId, doc: a.doc, note: a.note });
     const buckets = await w.flush(trx);
-    return { opId: a.id, movements: w.movementCount, buckets: report(buckets) };
+    return { opId: a.id, movements: w.movementCount, buckets };
   },
 });
 
@@ -531,28 +529,26 @@ export const releaseReservation = defineCommand({
 
 // ---------- freeze / unfreeze across the network ----------
 interface WarehouseTally {
-  warehouseId: string;
-  warehouseCode: string;
   buckets: number;
   quantity: number;
   releasedReservations: number;
 }
 
-async function tally(trx: Database, map: Map<string, WarehouseTally>, warehouseId: string): Promise<WarehouseTally> {
-  let t = map.get(warehouseId);
-  if (!t) {
-    const wh = await getMaster(trx, 'warehouses', warehouseId);
-    t = { warehouseId, warehouseCode: wh?.code ?? warehouseId, buckets: 0, quantity: 0, releasedReservations: 0 };
-    map.set(warehouseId, t);
-  }
-  return t;
+/** Counts one bucket a network-wide command touched into its warehouse's line of the report. */
+function tally(map: Map<string, WarehouseTally>, warehouseId: string, quantity: number, released: number): void {
+  const t = map.get(warehouseId) ?? { buckets: 0, quantity: 0, releasedReservations: 0 };
+  t.buckets += 1;
+  t.quantity += quantity;
+  t.releasedReservations += released;
+  map.set(warehouseId, t);
 }
 
 /** What a network-wide command (freeze, unfreeze, lot change) reports: per warehouse, by code. */
-function networkReport(opId: string, m: Map<string, WarehouseTally>) {
-  const warehouses = [...m.values()].sort((a, b) =>
-    a.warehouseCode < b.warehouseCode ? -1 : a.warehouseCode > b.warehouseCode ? 1 : 0,
-  );
+async function networkReport(trx: Database, opId: string, m: Map<string, WarehouseTally>) {
+  const codes = await warehouseFlags(trx, [...m.keys()]);
+  const warehouses = [...m.entries()]
+    .map(([warehouseId, t]) => ({ warehouseId, warehouseCode: codes.get(warehouseId)?.code ?? warehouseId, ...t }))
+    .sort((a, b) => (a.warehouseCode < b.warehouseCode ? -1 : a.warehouseCode > b.warehouseCode ? 1 : 0));
   return { opId, warehouses, total: warehouses.reduce((s, x) => s + x.quantity, 0) };
 }
 
@@ -578,16 +574,13 @@ export const freezeStock = defineCommand({
     const w = new StockWriter(a.id, ctx);
     const perWarehouse = new Map<string, WarehouseTally>();
     for (const b of buckets) {
-      const t = await tally(trx, perWarehouse, b.warehouseId);
       const released = b.qtyReserved > 0 ? await releaseFromBucket(trx, w, b, b.qtyReserved, 'frozen') : 0;
       w.move(b, 'available', -b.qtyAvailable, { kind: 'freeze', reasonCode: 'freeze', note: a.reason });
       w.move(b, 'frozen', b.qtyAvailable, { kind: 'freeze', reasonCode: 'freeze', note: a.reason });
-      t.buckets += 1;
-      t.quantity += b.qtyAvailable;
-      t.releasedReservations += released;
+      tally(perWarehouse, b.warehouseId, b.qtyAvailable, released);
     }
     await w.flush(trx);
-    return networkReport(a.id, perWarehouse);
+    return networkReport(trx, a.id, perWarehouse);
   },
 });
 
@@ -602,19 +595,17 @@ export const unfreezeStock = defineCommand({
     const w = new StockWriter(a.id, ctx);
     const perWarehouse = new Map<string, WarehouseTally>();
     for (const b of buckets) {
-      const t = await tally(trx, perWarehouse, b.warehouseId);
       w.move(b, 'frozen', -b.qtyFrozen, { kind: 'unfreeze', reasonCode: 'unfreeze', note: a.reason });
       w.move(b, 'available', b.qtyFrozen, { kind: 'unfreeze', reasonCode: 'unfreeze', note: a.reason });
-      t.buckets += 1;
-      t.quantity += b.qtyFrozen;
+      tally(perWarehouse, b.warehouseId, b.qtyFrozen, 0);
     }
     await w.flush(trx);
-    return networkReport(a.id, perWarehouse);
+    return networkReport(trx, a.id, perWarehouse);
   },
 });
 
 // ---------- transfers ----------
-async function transferRecord(trx: Database, id: string) {
+export async function loadTransferRecord(trx: Database, id: string) {
   const t = await getTransfer(trx, id);
   if (!t) throw new AppError('inventory.transfer-not-found', `No transfer ${id}`, { id });
   const from = await getMaster(trx, 'warehouses', t.header.from_warehouse_id);
@@ -650,7 +641,6 @@ async function transferRecord(trx: Database, id: string) {
     version: t.header.version,
   };
 }
-export { transferRecord as loadTransferRecord };
 
 /**
  * Ships stock from one warehouse to another: it leaves the source's available stock and appears
@@ -740,7 +730,7 @@ export const shipTransfer = defineCommand({
       lines,
     );
     await w.flush(trx);
-    return transferRecord(trx, a.id);
+    return loadTransferRecord(trx, a.id);
   },
 });
 
@@ -802,7 +792,7 @@ export const receiveTransfer = defineCommand({
         number: t.header.number,
       });
     await w.flush(trx);
-    return transferRecord(trx, t.header.id);
+    return loadTransferRecord(trx, t.header.id);
   },
 });
 
@@ -850,13 +840,10 @@ export const changeLotAttributes = defineCommand({
         w.reserve(to, h.demand, h.quantity, 'lot-change');
         moved += h.quantity;
       }
-      const t = await tally(trx, perWarehouse, b.warehouseId);
-      t.buckets += 1;
-      t.quantity += b.qtyAvailable + b.qtyFrozen + b.qtyQuality;
-      t.releasedReservations += moved;
+      tally(perWarehouse, b.warehouseId, b.qtyAvailable + b.qtyFrozen + b.qtyQuality, moved);
     }
     await w.flush(trx);
-    return networkReport(a.id, perWarehouse);
+    return networkReport(trx, a.id, perWarehouse);
   },
 });
 

@@ -1,7 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useRef, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 
-const FOCUSABLE =
-  'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [tabindex="0"]';
+import { FOCUSABLE, handleDialogKey } from '../app/dialogKeys.ts';
 
 interface Props {
   title: string;
@@ -69,34 +68,8 @@ export function Dialog({
     return () => document.removeEventListener('keydown', onKey, true);
   }, []);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.nativeEvent.isComposing || event.keyCode === 229) return; // IME candidate selection
-    const target = event.target;
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      onCancel();
-    } else if (
-      event.key === 'Enter' &&
-      onSubmit &&
-      (target instanceof HTMLInputElement || target instanceof HTMLSelectElement)
-    ) {
-      event.preventDefault();
-      formRef.current?.requestSubmit();
-    } else if (event.key === 'Tab') {
-      const nodes = Array.from(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? []);
-      const first = nodes[0];
-      const last = nodes[nodes.length - 1];
-      if (!first || !last) return;
-      if (event.shiftKey && document.activeElement === first) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && document.activeElement === last) {
-        event.preventDefault();
-        first.focus();
-      }
-    }
-  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) =>
+    handleDialogKey(event, dialogRef.current, onSubmit ? formRef.current : null, onCancel);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -11,6 +11,7 @@ import type { Catalog } from './catalog.ts';
 import { formatQty, formatShortDateTime, itemName } from './format.ts';
 import { RuleForm } from './RuleForm.tsx';
 import { TransferForm, type TransferDraft } from './TransferForm.tsx';
+import { WarehouseFilter } from './WarehouseFilter.tsx';
 
 type LowStockRow = z.output<typeof lowStockRow>;
 type Proposal = z.output<typeof proposalRecord>;
@@ -94,17 +95,7 @@ export function ReplenishmentTab({ catalog }: { catalog: Catalog }) {
   return (
     <div className="inv-tab">
       <div className="inv-toolbar" role="group" aria-label={t('inventory.replenishment.filters')}>
-        <div className="inv-select">
-          <label htmlFor="rep-warehouse">{t('inventory.columns.warehouse')}</label>
-          <select id="rep-warehouse" value={warehouseId} onChange={(e) => setWarehouseId(e.target.value)}>
-            <option value="">{t('inventory.allWarehouses')}</option>
-            {catalog.warehouses.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.code} · {w.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <WarehouseFilter id="rep-warehouse" catalog={catalog} value={warehouseId} onChange={setWarehouseId} />
         <span className="inv-spacer" />
         <button type="button" className="btn" onClick={() => void load()}>
           {t('common.refresh')}

@@ -33,6 +33,7 @@ import {
 import { KeysetBook, loadBlock, type PageFetch } from './keyset.ts';
 import { LedgerDialog } from './LedgerDialog.tsx';
 import { useDebounced } from './useDebounced.ts';
+import { WarehouseFilter } from './WarehouseFilter.tsx';
 
 const BLOCK = 100;
 
@@ -291,17 +292,7 @@ export function StockTab({ catalog }: { catalog: Catalog }) {
             onKeyDown={onSearchKey}
           />
         </div>
-        <div className="inv-select">
-          <label htmlFor="inv-warehouse">{t('inventory.columns.warehouse')}</label>
-          <select id="inv-warehouse" value={warehouseId} onChange={(e) => setWarehouseId(e.target.value)}>
-            <option value="">{t('inventory.allWarehouses')}</option>
-            {catalog.warehouses.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.code} · {w.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <WarehouseFilter id="inv-warehouse" catalog={catalog} value={warehouseId} onChange={setWarehouseId} />
         <label className="inv-check">
           <input type="checkbox" checked={onlyFrozen} onChange={(e) => setOnlyFrozen(e.target.checked)} />
           {t('inventory.stock.onlyFrozen')}

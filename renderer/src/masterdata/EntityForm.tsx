@@ -16,6 +16,7 @@ import {
   type ScalarField,
 } from './form.ts';
 import type { EntitySpec } from './specs.ts';
+import { handleDialogKey } from '../app/dialogKeys.ts';
 
 interface Props<R extends BaseRecord, S extends z.ZodType> {
   spec: EntitySpec<R, S>;
@@ -25,8 +26,6 @@ interface Props<R extends BaseRecord, S extends z.ZodType> {
 }
 
 type Issues = Record<string, FieldIssue>;
-
-const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])';
 
 export function EntityForm<R extends BaseRecord, S extends z.ZodType>({
   spec,
@@ -122,30 +121,8 @@ export function EntityForm<R extends BaseRecord, S extends z.ZodType>({
     showIssues(result.error.details?.fields ?? []);
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.nativeEvent.isComposing || event.keyCode === 229) return; // IME candidate selection
-    const target = event.target;
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      onCancel();
-    } else if (event.key === 'Enter' && (target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) {
-      event.preventDefault();
-      formRef.current?.requestSubmit();
-    } else if (event.key === 'Tab') {
-      const nodes = Array.from(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? []);
-      const first = nodes[0];
-      const last = nodes[nodes.length - 1];
-      if (!first || !last) return;
-      if (event.shiftKey && document.activeElement === first) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && document.activeElement === last) {
-        event.preventDefault();
-        first.focus();
-      }
-    }
-  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) =>
+    handleDialogKey(event, dialogRef.current, formRef.current, onCancel);
 
   // Issues with no input to sit under (e.g. a path the form does not show) go into the banner.
   const orphanIssues = useMemo(
