@@ -4,7 +4,8 @@ import type { DB } from '../db/schema.ts';
 
 /** Who runs a command and when. Clock values are for display and audit only, never ordering. */
 export interface CommandContext {
-  actor: { userId: string | null; name: string };
+  /** `roles` decide what a user may force (e.g. releasing a held order); none when absent. */
+  actor: { userId: string | null; name: string; roles?: readonly string[] };
   now: string;
   origin: 'desktop' | 'server';
 }
@@ -21,8 +22,13 @@ export interface CommandDef<S extends z.ZodType = z.ZodType, R = unknown> {
   args: S;
   /** Local maintenance (e.g. rebuilding a projection): runs in a transaction but is never synced. */
   localOnly?: boolean;
-  /** Builds the args from an API input at the origin (e.g. assigns new ids). */
-  fromInput?: (input: unknown, newId: () => string) => unknown;
+  /**
+   * Builds the args from an API input at the origin (e.g. assigns new ids, and the document
+   * number drawn from the series `numbering` names).
+   */
+  fromInput?: (input: unknown, newId: () => string, number?: string) => unknown;
+  /** The document series a new record of this command is numbered in (e.g. 'sales'). */
+  numbering?: (input: unknown) => string;
   run(trx: Transaction<DB>, args: z.output<S>, ctx: CommandContext): Promise<R>;
 }
 

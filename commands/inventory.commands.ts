@@ -80,8 +80,11 @@ interface MoveExtra {
   doc?: { type: string; id: string; line: number | null } | null;
 }
 
-/** Collects one command's ledger rows and bucket deltas, then writes and checks them together. */
-class StockWriter {
+/**
+ * Collects one command's ledger rows and bucket deltas, then writes and checks them together.
+ * Order commands use it too, so an order and the stock it moves change in one transaction.
+ */
+export class StockWriter {
   private readonly movements: NewMovement[] = [];
   private readonly reservations: NewReservation[] = [];
   private readonly deltas = new Map<string, { id: BucketId; d: BucketDelta }>();
@@ -441,6 +444,86 @@ async function stockOutProposals(
   return rows.map((r) => r.id);
 }
 
+export interface ReserveRequest {
+  demand: { type: DemandRef['type']; id: string };
+  lines: ReadonlyArray<{
+    demandLine: number;
+    itemId: string;
+    warehouseId: string;
+    quantity: number;
+    lot?: string | undefined;
+    ownerId: string;
+  }>;
+  allowPartial: boolean;
+}
+
+/**
+ * Reserves stock for demand lines into a writer (FEFO for expiry-tracked items, FIFO otherwise).
+ * Refuses a short line unless `allowPartial`; reports each line's shortfall.
+ */
+export async function reserveInto(trx: Database, w: StockWriter, ctx: CommandContext, a: ReserveRequest) {
+  // Buckets as this command leaves them, so two lines of one demand never take the same stock twice.
+  const state = new Map<string, Bucket>();
+  const lines = [];
+  const shortfalls: Array<{ itemId: string; warehouseId: string; shortfall: number }> = [];
+  // One statement each for the items, the warehouses and the stock of every line.
+  const items = await itemFlags(
+    trx,
+    a.lines.map((l) => l.itemId),
+  );
+  const warehouses = await warehouseFlags(
+    trx,
+    a.lines.map((l) => l.warehouseId),
+  );
+  const stock = await loadBucketsOfPairs(trx, a.lines);
+  for (const [i, line] of a.lines.entries()) {
+    const item = items.get(line.itemId);
+    if (!item) throw fieldError('inventory.unknown-reference', `lines.${i}.itemId`, `No item ${line.itemId}`);
+    if (!warehouses.has(line.warehouseId))
+      throw fieldError('inventory.unknown-reference', `lines.${i}.warehouseId`, `No warehouse ${line.warehouseId}`);
+    const buckets = stock
+      .filter(
+        (b) =>
+          b.itemId === line.itemId &&
+          b.warehouseId === line.warehouseId &&
+          b.ownerId === line.ownerId &&
+          (line.lot === undefined || b.lot === line.lot),
+      )
+      .map((b) => state.get(bucketKeyOf(b)) ?? b);
+    const strategy = strategyOf(item);
+    const { allocations, shortfall } = allocate(buckets, line.quantity, strategy, today(ctx));
+    if (shortfall > 0 && !a.allowPartial)
+      throw await insufficient(
+        trx,
+        { itemId: line.itemId, warehouseId: line.warehouseId, lot: line.lot, ownerId: line.ownerId },
+        line.quantity,
+        line.quantity - shortfall,
+      );
+    const demand = { type: a.demand.type, id: a.demand.id, line: line.demandLine };
+    for (const { bucket, quantity } of allocations) {
+      w.reserve(bucket, demand, quantity, null);
+      state.set(bucketKeyOf(bucket), withReserved(bucket, quantity));
+    }
+    if (shortfall > 0) shortfalls.push({ itemId: line.itemId, warehouseId: line.warehouseId, shortfall });
+    lines.push({
+      demandLine: line.demandLine,
+      itemId: line.itemId,
+      warehouseId: line.warehouseId,
+      requested: line.quantity,
+      reserved: line.quantity - shortfall,
+      shortfall,
+      strategy,
+      allocations: allocations.map(({ bucket, quantity }) => ({
+        lot: bucket.lot,
+        expiry: bucket.expiry,
+        ownerId: bucket.ownerId,
+        quantity,
+      })),
+    });
+  }
+  return { lines, shortfalls };
+}
+
 export const reserveStock = defineCommand({
   name: 'reserveStock',
   version: 1,
@@ -448,70 +531,49 @@ export const reserveStock = defineCommand({
   fromInput,
   async run(trx, a, ctx) {
     const w = new StockWriter(a.id, ctx);
-    // Buckets as this command leaves them, so two lines of one demand never take the same stock twice.
-    const state = new Map<string, Bucket>();
-    const lines = [];
-    const shortfalls = [];
-    // One statement each for the items, the warehouses and the stock of every line.
-    const items = await itemFlags(
-      trx,
-      a.lines.map((l) => l.itemId),
-    );
-    const warehouses = await warehouseFlags(
-      trx,
-      a.lines.map((l) => l.warehouseId),
-    );
-    const stock = await loadBucketsOfPairs(trx, a.lines);
-    for (const [i, line] of a.lines.entries()) {
-      const item = items.get(line.itemId);
-      if (!item) throw fieldError('inventory.unknown-reference', `lines.${i}.itemId`, `No item ${line.itemId}`);
-      if (!warehouses.has(line.warehouseId))
-        throw fieldError('inventory.unknown-reference', `lines.${i}.warehouseId`, `No warehouse ${line.warehouseId}`);
-      const buckets = stock
-        .filter(
-          (b) =>
-            b.itemId === line.itemId &&
-            b.warehouseId === line.warehouseId &&
-            b.ownerId === line.ownerId &&
-            (line.lot === undefined || b.lot === line.lot),
-        )
-        .map((b) => state.get(bucketKeyOf(b)) ?? b);
-      const strategy = strategyOf(item);
-      const { allocations, shortfall } = allocate(buckets, line.quantity, strategy, today(ctx));
-      if (shortfall > 0 && !a.allowPartial)
-        throw await insufficient(
-          trx,
-          { itemId: line.itemId, warehouseId: line.warehouseId, lot: line.lot, ownerId: line.ownerId },
-          line.quantity,
-          line.quantity - shortfall,
-        );
-      const demand = { type: a.demand.type, id: a.demand.id, line: line.demandLine };
-      for (const { bucket, quantity } of allocations) {
-        w.reserve(bucket, demand, quantity, null);
-        state.set(bucketKeyOf(bucket), withReserved(bucket, quantity));
-      }
-      if (shortfall > 0) shortfalls.push({ itemId: line.itemId, warehouseId: line.warehouseId, shortfall });
-      lines.push({
-        demandLine: line.demandLine,
-        itemId: line.itemId,
-        warehouseId: line.warehouseId,
-        requested: line.quantity,
-        reserved: line.quantity - shortfall,
-        shortfall,
-        strategy,
-        allocations: allocations.map(({ bucket, quantity }) => ({
-          lot: bucket.lot,
-          expiry: bucket.expiry,
-          ownerId: bucket.ownerId,
-          quantity,
-        })),
-      });
-    }
+    const { lines, shortfalls } = await reserveInto(trx, w, ctx, a);
     await w.flush(trx);
     const proposals = shortfalls.length > 0 ? await stockOutProposals(trx, a.id, ctx, shortfalls) : [];
     return { opId: a.id, lines, proposals };
   },
 });
+
+/** Releases (part of) what a demand line holds, newest reservation first; returns the quantity released. */
+export async function releaseInto(
+  trx: Database,
+  w: StockWriter,
+  demand: DemandRef,
+  quantity: number | undefined,
+  reason: string,
+): Promise<number> {
+  const plan = planRelease(await heldByDemand(trx, demand), quantity);
+  for (const h of plan) w.reserve(h.bucket, demand, -h.quantity, reason);
+  return plan.reduce((s, h) => s + h.quantity, 0);
+}
+
+/**
+ * Ships what a demand line holds: the reserved stock leaves the warehouse (out of available) and
+ * the reservation is consumed. With `toWarehouseId` it travels on as in-transit stock there (a
+ * transfer order); otherwise it is gone (a `ship` movement). Returns the lots shipped.
+ */
+export async function shipReservedInto(
+  trx: Database,
+  w: StockWriter,
+  demand: DemandRef,
+  quantity: number,
+  doc: { type: string; id: string; line: number },
+  toWarehouseId?: string,
+): Promise<Array<{ lot: string; expiry: string; quantity: number }>> {
+  const plan = planRelease(await heldByDemand(trx, demand), quantity);
+  for (const h of plan) {
+    w.reserve(h.bucket, demand, -h.quantity, 'shipped');
+    const kind = toWarehouseId === undefined ? 'ship' : 'transfer-out';
+    w.move(h.bucket, 'available', -h.quantity, { kind, doc });
+    if (toWarehouseId !== undefined)
+      w.move({ ...h.bucket, warehouseId: toWarehouseId }, 'in_transit', h.quantity, { kind, doc });
+  }
+  return plan.map((h) => ({ lot: h.bucket.lot, expiry: h.bucket.expiry, quantity: h.quantity }));
+}
 
 export const releaseReservation = defineCommand({
   name: 'releaseReservation',
@@ -519,11 +581,10 @@ export const releaseReservation = defineCommand({
   args: inv.releaseReservationFields.extend(opId),
   fromInput,
   async run(trx, a, ctx) {
-    const plan = planRelease(await heldByDemand(trx, a.demand), a.quantity);
     const w = new StockWriter(a.id, ctx);
-    for (const h of plan) w.reserve(h.bucket, a.demand, -h.quantity, a.reason);
+    const released = await releaseInto(trx, w, a.demand, a.quantity, a.reason);
     await w.flush(trx);
-    return { opId: a.id, released: plan.reduce((s, h) => s + h.quantity, 0) };
+    return { opId: a.id, released };
   },
 });
 

@@ -1,6 +1,7 @@
 import type { CommandDef } from './define.ts';
 import * as inventory from './inventory.commands.ts';
 import * as masterdata from './masterdata.commands.ts';
+import * as orders from './orders.commands.ts';
 
 /**
  * Every command the product has, listed explicitly (no registration by side-effect import).
@@ -37,6 +38,29 @@ const all: CommandDef[] = [
   inventory.proposeReplenishment,
   inventory.decideProposal,
   inventory.rebuildStockBalances,
+  orders.createOrder,
+  orders.importOrders,
+  orders.submitOrder,
+  orders.recheckOrder,
+  orders.releaseOrder,
+  orders.cancelOrder,
+  orders.closeOrder,
+  orders.completeOrder,
+  orders.shipOrder,
+  orders.receiveOrder,
+  orders.splitOrder,
+  orders.allocateOrders,
+  orders.runOrderJobs,
+  orders.setPromiseDates,
+  orders.updateSupplyDates,
+  orders.resolveException,
+  orders.setCheckSetting,
+  orders.saveQuota,
+  orders.saveWarehouseRule,
+  orders.saveCarrierRule,
+  orders.saveSplitRule,
+  orders.setCreditPosition,
+  orders.setExchangeRate,
 ] as CommandDef[];
 
 export const commandsByName: ReadonlyMap<string, CommandDef> = new Map(all.map((c) => [c.name, c]));

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { AppError, fail, ok, type Result } from '../core/errors.ts';
 import { parseInput } from '../core/validation.ts';
 import { appendOutbox } from '../db/outbox.queries.ts';
+import { nextDocNumber } from '../db/orders.queries.ts';
 import type { DB } from '../db/schema.ts';
 import type { CommandContext, CommandDef } from './define.ts';
 import { findCommand } from './registry.ts';
@@ -59,3 +60,22 @@ export async function runCommand(
     return { result: fail(err) };
   }
 }
+
+/**
+ * Turns an API input into a command's args where the clerk acts: new ids, and a document number
+ * from this database's series when the command numbers what it creates. `device` tells this
+ * database's series apart from other desktops'.
+ */
+export async function argsFromInput(
+  db: Kysely<DB>,
+  def: CommandDef,
+  input: unknown,
+  env: { device: string; newId?: () => string },
+): Promise<unknown> {
+  if (!def.fromInput) return input;
+  const number = def.numbering ? await nextDocNumber(db, def.numbering(input), env.device) : undefined;
+  return def.fromInput(input, env.newId ?? randomUUID, number);
+}
+
+/** The short tag of a database's document series, from its client id. */
+export const deviceTagOf = (clientId: string): string => clientId.replaceAll('-', '').slice(0, 4).toUpperCase();

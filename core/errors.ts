@@ -27,6 +27,24 @@ export const ERROR_CODES = [
   'inventory.proposal-not-found',
   'inventory.proposal-closed',
   'inventory.unknown-reference',
+  'order.not-found',
+  'order.version-conflict',
+  'order.invalid-transition',
+  'order.unknown-reference',
+  'order.duplicate-external-ref',
+  'order.force-not-allowed',
+  'order.role-required',
+  'order.split-invalid',
+  'order.over-ship',
+  'order.over-receipt',
+  'order.over-return',
+  'order.not-returnable',
+  'order.no-exchange-rate',
+  'order.exception-not-found',
+  'order.exception-closed',
+  'order.action-not-allowed',
+  'order.rule-not-found',
+  'order.import-invalid',
   'command.unknown',
   'command.unsupported-version',
   'system.unexpected',
@@ -92,16 +110,23 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'inventory.same-warehouse':
     case 'inventory.same-owner':
     case 'inventory.unknown-reference':
+    case 'order.unknown-reference':
+    case 'order.split-invalid':
+    case 'order.import-invalid':
       return 400;
     case 'api.unauthorized':
       return 401;
     case 'api.forbidden-sender':
+    case 'order.role-required':
       return 403;
     case 'masterdata.not-found':
     case 'api.unknown-channel':
     case 'inventory.nothing-matched':
     case 'inventory.transfer-not-found':
     case 'inventory.proposal-not-found':
+    case 'order.not-found':
+    case 'order.exception-not-found':
+    case 'order.rule-not-found':
       return 404;
     case 'masterdata.duplicate-code':
     case 'masterdata.duplicate-gtin':
@@ -113,6 +138,17 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'inventory.over-receipt':
     case 'inventory.transfer-closed':
     case 'inventory.proposal-closed':
+    case 'order.version-conflict':
+    case 'order.invalid-transition':
+    case 'order.duplicate-external-ref':
+    case 'order.force-not-allowed':
+    case 'order.over-ship':
+    case 'order.over-receipt':
+    case 'order.over-return':
+    case 'order.not-returnable':
+    case 'order.no-exchange-rate':
+    case 'order.exception-closed':
+    case 'order.action-not-allowed':
       return 409;
     case 'command.unsupported-version':
       return 426;

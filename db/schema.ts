@@ -12,6 +12,10 @@
  *  - lower(code|sku) and lower(name) indexes for search; child rows cascade with their parent.
  *  - Desktop only: client_meta (one row: client_id, last_seq) and outbox (seq = last_seq + 1, dense,
  *    never reused; mutation_id unique; status default 'pending').
+ *  - orders + order_lines (qty_* columns drive progress; list columns on orders are a projection of
+ *    the lines kept by every order command), order_events (audit of every transition),
+ *    order_check_results, rule tables (checks, quotas, warehouse/carrier/split rules),
+ *    order_fulfilments (+ lines), order_exceptions, customer_credit, exchange_rates, doc_counters.
  *  - Migrations: explicit lists in db/migrate.ts; shipped files frozen by SHA-256 (shipped.json);
  *    schema.snapshot.json is the introspected result on SQLite and PostgreSQL.
  */
@@ -266,6 +270,201 @@ export interface ReplenishmentProposalsTable {
   transfer_id: string | null;
 }
 
+// ---------- orders (shared/0003_orders) ----------
+export interface OrdersTable {
+  id: string;
+  number: string;
+  type: string;
+  status: string;
+  customer_id: string | null;
+  supplier_id: string | null;
+  warehouse_id: string | null;
+  to_warehouse_id: string | null;
+  carrier_id: string | null;
+  channel_id: string | null;
+  external_ref: string | null;
+  currency: string;
+  ordered_at: string;
+  requested_date: string | null;
+  promised_date: string | null;
+  auto_cancel_date: string | null;
+  ship_to_region: string | null;
+  parent_id: string | null;
+  original_order_id: string | null;
+  related_order_id: string | null;
+  exchange: Bool01;
+  note: string | null;
+  line_count: number;
+  qty_ordered: number;
+  qty_done: number;
+  progress: number;
+  backordered: Bool01;
+  net_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  hold_checks: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface OrderLinesTable {
+  order_id: string;
+  line_no: number;
+  item_id: string;
+  warehouse_id: string | null;
+  qty_ordered: number;
+  qty_allocated: number;
+  qty_shipped: number;
+  qty_received: number;
+  qty_invoiced: number;
+  qty_returned: number;
+  qty_cancelled: number;
+  unit_price_minor: number;
+  discount_minor: number;
+  tax_rate_bp: number;
+  net_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  requested_date: string | null;
+  promised_date: string | null;
+  promise_supply: string | null;
+  original_line_no: number | null;
+  parent_line_no: number | null;
+  lot: string;
+  note: string | null;
+}
+
+export interface OrderEventsTable {
+  id: string;
+  order_id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  reason: string | null;
+  details: string | null;
+  at: string;
+}
+
+export interface OrderCheckResultsTable {
+  order_id: string;
+  run_no: number;
+  check_code: string;
+  passed: Bool01;
+  details: string;
+  at: string;
+}
+
+export interface OrderCheckSettingsTable {
+  check_code: string;
+  enabled: Bool01;
+  force_allowed: Bool01;
+  force_roles: string;
+  updated_at: string;
+}
+
+export interface OrderQuotasTable {
+  id: string;
+  customer_id: string;
+  item_id: string | null;
+  product_group: string | null;
+  period: string;
+  quantity: number;
+  active: Bool01;
+  updated_at: string;
+}
+
+export interface WarehouseRulesTable {
+  id: string;
+  position: number;
+  name: string;
+  channel_id: string | null;
+  region: string | null;
+  customer_id: string | null;
+  item_id: string | null;
+  product_group: string | null;
+  warehouse_ids: string;
+  mode: string;
+  active: Bool01;
+  updated_at: string;
+}
+
+export interface CarrierRulesTable {
+  id: string;
+  position: number;
+  name: string;
+  warehouse_id: string | null;
+  region: string | null;
+  channel_id: string | null;
+  max_weight_grams: number | null;
+  carrier_id: string;
+  active: Bool01;
+  updated_at: string;
+}
+
+export interface SplitRulesTable {
+  id: string;
+  position: number;
+  kind: string;
+  limit_value: number | null;
+  active: Bool01;
+  updated_at: string;
+}
+
+export interface OrderFulfilmentsTable {
+  id: string;
+  order_id: string;
+  kind: string;
+  warehouse_id: string;
+  carrier_id: string | null;
+  tracking_no: string | null;
+  transfer_id: string | null;
+  actor: string;
+  at: string;
+}
+
+export interface OrderFulfilmentLinesTable {
+  fulfilment_id: string;
+  line_no: number;
+  quantity: number;
+  lot: string;
+  expiry: string;
+}
+
+export interface OrderExceptionsTable {
+  id: string;
+  order_id: string;
+  kind: string;
+  status: string;
+  details: string;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  note: string | null;
+}
+
+export interface CustomerCreditTable {
+  customer_id: string;
+  open_receivables_minor: number;
+  deposits_minor: number;
+  source: string;
+  updated_at: string;
+}
+
+export interface ExchangeRatesTable {
+  currency: string;
+  valid_from: string;
+  rate_micros: number;
+}
+
+export interface DocCountersTable {
+  prefix: string;
+  last_no: number;
+}
+
 export interface DB {
   items: ItemsTable;
   item_uoms: ItemUomsTable;
@@ -289,4 +488,19 @@ export interface DB {
   stock_transfer_lines: StockTransferLinesTable;
   replenishment_rules: ReplenishmentRulesTable;
   replenishment_proposals: ReplenishmentProposalsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  order_events: OrderEventsTable;
+  order_check_results: OrderCheckResultsTable;
+  order_check_settings: OrderCheckSettingsTable;
+  order_quotas: OrderQuotasTable;
+  warehouse_rules: WarehouseRulesTable;
+  carrier_rules: CarrierRulesTable;
+  split_rules: SplitRulesTable;
+  order_fulfilments: OrderFulfilmentsTable;
+  order_fulfilment_lines: OrderFulfilmentLinesTable;
+  order_exceptions: OrderExceptionsTable;
+  customer_credit: CustomerCreditTable;
+  exchange_rates: ExchangeRatesTable;
+  doc_counters: DocCountersTable;
 }

@@ -1,6 +1,8 @@
 import type { ClientFn, Endpoint } from './endpoint.ts';
 import { inventoryApi } from './inventory.api.ts';
 import { masterdataApi } from './masterdata.api.ts';
+import { orderImportApi } from './orderImport.api.ts';
+import { ordersApi } from './orders.api.ts';
 import { systemApi } from './system.api.ts';
 
 /**
@@ -8,7 +10,13 @@ import { systemApi } from './system.api.ts';
  * HTTP transport both implement exactly this, so the renderer never knows which one it has.
  * To add a feature area: write `<area>.api.ts` and spread it here.
  */
-export const contract = { ...systemApi, ...masterdataApi, ...inventoryApi } as const satisfies Record<string, Endpoint>;
+export const contract = {
+  ...systemApi,
+  ...masterdataApi,
+  ...inventoryApi,
+  ...ordersApi,
+  ...orderImportApi,
+} as const satisfies Record<string, Endpoint>;
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;

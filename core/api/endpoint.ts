@@ -6,7 +6,8 @@ import type { Result } from '../errors.ts';
  * through the command layer (named command, one transaction, outbox row on the desktop).
  */
 export interface Endpoint<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  kind: 'query' | 'command';
+  /** `job`: a long task of the desktop core (an import) that runs commands and reports progress. */
+  kind: 'query' | 'command' | 'job';
   input: I;
   output: O;
   /** For `command` endpoints: the business command it runs. */
@@ -21,6 +22,14 @@ export type CommandEndpoint<I extends z.ZodType, O extends z.ZodType> = Endpoint
 
 export const query = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): QueryEndpoint<I, O> => ({
   kind: 'query',
+  input,
+  output,
+});
+
+export type JobEndpoint<I extends z.ZodType, O extends z.ZodType> = Endpoint<I, O> & { kind: 'job' };
+
+export const job = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): JobEndpoint<I, O> => ({
+  kind: 'job',
   input,
   output,
 });

@@ -28,6 +28,8 @@ export const MOVEMENT_KINDS = [
   'transfer-in',
   'lot-change',
   'ownership',
+  'ship',
+  'return',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 

@@ -214,7 +214,9 @@ describe.each(BACKENDS)('inventory seed on %s', (backend) => {
       .execute();
     expect(consigned.length).toBeGreaterThan(0);
     const kinds = await t.db.selectFrom('stock_movements').select('kind').distinct().execute();
-    expect(kinds.map((k) => k.kind).sort()).toEqual([...MOVEMENT_KINDS].sort());
+    // Shipments and returns are order movements: the inventory seed makes every other kind.
+    const orderKinds = ['ship', 'return'];
+    expect(kinds.map((k) => k.kind).sort()).toEqual(MOVEMENT_KINDS.filter((k) => !orderKinds.includes(k)).sort());
     const statuses = await t.db.selectFrom('stock_movements').select('status').distinct().execute();
     expect(statuses.map((k) => k.status).sort()).toEqual([...STOCK_STATUSES].sort());
   });

@@ -5,11 +5,12 @@ import { contract, isChannel, type Channel } from '../../core/api/contract.ts';
 import { AppError, fail, ok, type Result } from '../../core/errors.ts';
 import { parseInput } from '../../core/validation.ts';
 import { findCommand } from '../../commands/registry.ts';
-import { runCommand } from '../../commands/runner.ts';
+import { argsFromInput, deviceTagOf, runCommand } from '../../commands/runner.ts';
 import { checkpointWhenIdle, openSqlite } from '../../db/connect.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { ensureClientId } from '../../db/outbox.queries.ts';
 import { seedIfEmpty } from '../../db/seed/seed.ts';
+import { buildJobHandlers, type JobHandlers } from './jobs.ts';
 import { buildQueryHandlers, type QueryHandlers } from './queries.ts';
 import { APP_VERSION } from './version.ts';
 
@@ -19,6 +20,12 @@ export interface AppHostOptions {
   shell: 'electron' | 'web';
   /** Fill an empty database with the demo data set (first start of `npm start`). */
   seedDemoData?: boolean;
+  /**
+   * Who works at this desktop until sign-in arrives with the sync issue: a local profile whose
+   * roles decide what it may force. The server re-checks every role when the command syncs.
+   */
+  userName?: string;
+  roles?: readonly string[];
 }
 
 export interface AppHost {
@@ -39,6 +46,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   const { db } = conn;
   const schemaVersion = await migrateToLatest(db, 'desktop');
   const clientId = await ensureClientId(db, randomUUID);
+  const device = deviceTagOf(clientId);
+  const actor = { userId: null, name: options.userName ?? 'local', roles: options.roles ?? ['administrator'] };
   if (options.seedDemoData) await seedIfEmpty(db);
 
   const queries: QueryHandlers = buildQueryHandlers({
@@ -51,6 +60,14 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       serverUrl: options.serverUrl,
       schemaVersion,
     },
+  });
+
+  const context = () => ({ actor, now: new Date().toISOString(), origin: 'desktop' as const });
+  const jobs: JobHandlers = buildJobHandlers({
+    db,
+    device,
+    context,
+    run: (name, args) => runCommand(db, name, args, context(), { outbox: true }),
   });
 
   let lastActivity = Date.now();
@@ -74,18 +91,17 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       const handler = queries[channel as keyof QueryHandlers] as (i: unknown) => Promise<unknown>;
       return ok(await handler(parsed));
     }
+    if (endpoint.kind === 'job') {
+      const parsed: unknown = parseInput(endpoint.input, input);
+      const handler = jobs[channel as keyof JobHandlers] as (i: unknown) => Promise<unknown>;
+      return ok(await handler(parsed));
+    }
     const def = endpoint.command ? findCommand(endpoint.command) : undefined;
     if (!def) throw new AppError('command.unknown', `No command behind ${channel}`);
     // Validate the API input first so errors point at the clerk's fields, not at wrapped args.
     const parsed: unknown = parseInput(endpoint.input, input);
-    const args = def.fromInput ? def.fromInput(parsed, randomUUID) : parsed;
-    const { result } = await runCommand(
-      db,
-      def,
-      args,
-      { actor: { userId: null, name: 'local' }, now: new Date().toISOString(), origin: 'desktop' },
-      { outbox: true },
-    );
+    const args = await argsFromInput(db, def, parsed, { device });
+    const { result } = await runCommand(db, def, args, context(), { outbox: true });
     return result;
   }
 

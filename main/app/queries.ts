@@ -14,6 +14,7 @@ import {
   selectBuckets,
 } from '../../db/inventory.queries.ts';
 import { loadTransferRecord } from '../../commands/inventory.commands.ts';
+import { orderQueryHandlers } from './orderQueries.ts';
 
 type QueryChannel = { [K in keyof Contract]: Contract[K]['kind'] extends 'query' ? K : never }[keyof Contract];
 export type QueryHandlers = {
@@ -34,6 +35,7 @@ async function mustGet<E extends MasterEntity>(db: Database, entity: E, id: stri
 /** Read-only handlers: one per query channel of the contract, checked by the compiler. */
 export function buildQueryHandlers({ db, info }: QueryEnv): QueryHandlers {
   return {
+    ...orderQueryHandlers(db),
     'system.info': async () => info,
     'sync.status': async () => ({
       serverConfigured: info.serverUrl !== null,
