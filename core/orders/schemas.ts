@@ -224,7 +224,7 @@ export const allocateOrdersFields = z.object({
 export const runOrderJobsFields = z.object({ asOf: isoDate });
 
 export const resolveExceptionFields = z.object({
-  exceptionId: z.uuid(),
+  exceptionId: z.string().trim().min(1).max(80),
   action: z.enum(EXCEPTION_ACTIONS),
   warehouseId: z.uuid().nullable().default(null),
   note: text(300),
