@@ -824,6 +824,38 @@ describe.each(BACKENDS)('order commands on %s', (backend) => {
     });
   });
 
+  describe('exchanges', () => {
+    it('approving an exchange return creates the linked replacement order at no charge', async () => {
+      const so = await sales(goodCustomer, [[gadget, 2, 5000]], {}, true);
+      await must(run(t.db, 'shipOrder', { orderId: so.id, lines: [{ lineNo: 1, quantity: 2 }] }));
+      const ret = await must<{ id: string; number: string }>(
+        run(t.db, 'createOrder', {
+          submit: true,
+          order: {
+            type: 'sales-return',
+            exchange: true,
+            customerId: goodCustomer,
+            warehouseId: w[0],
+            originalOrderId: so.id,
+            lines: [{ itemId: gadget, quantity: 1, originalLineNo: 1 }],
+          },
+        }),
+      );
+      const r = await order(ret.id);
+      expect(r.related_order_id).not.toBeNull();
+      const replacement = await order(r.related_order_id!);
+      expect(replacement).toMatchObject({
+        type: 'sales',
+        status: 'draft',
+        number: `${ret.number}-X`,
+        related_order_id: ret.id,
+        total_minor: 0,
+      });
+      expect((await lines(replacement.id)).map((l) => [l.item_id, l.qty_ordered])).toEqual([[gadget, 1]]);
+      expect(await must(run(t.db, 'submitOrder', { orderId: replacement.id }))).toMatchObject({ status: 'approved' });
+    });
+  });
+
   describe('documents', () => {
     it('refuses a second order with the same channel and external reference', async () => {
       const channel = await id(run(t.db, 'createSalesChannel', { code: 'TMALL', name: '天猫', kind: 'online-shop' }));

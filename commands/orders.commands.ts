@@ -672,6 +672,7 @@ async function submitInto(trx: Database, ctx: CommandContext, opId: string, l: L
   assertCanAct(typeOf(l.order), statusOf(l.order), 'submit');
   if (typeOf(l.order) !== 'sales') {
     await approve(trx, ctx, opId, l, 'submit', null, undefined);
+    if (typeOf(l.order) === 'sales-return' && l.order.exchange === 1) await createReplacement(trx, ctx, opId, l);
     return { status: l.order.status, failures: [] as CheckFailure[] };
   }
   await assign(trx, ctx, `${opId}:ea`, l);
@@ -687,6 +688,57 @@ async function submitInto(trx: Database, ctx: CommandContext, opId: string, l: L
     });
   }
   return { status: l.order.status, failures };
+}
+
+/**
+ * An exchange (换货): approving the return creates the replacement sales order, in draft, for the
+ * same items and quantities at no charge, linked both ways; the clerk submits it like any order.
+ */
+async function createReplacement(trx: Database, ctx: CommandContext, opId: string, ret: Loaded): Promise<void> {
+  const id = childIdOf(opId, 0);
+  const lines: LineRow[] = ret.lines.map((x) => ({
+    ...x,
+    order_id: id,
+    qty_allocated: 0,
+    qty_shipped: 0,
+    qty_received: 0,
+    qty_invoiced: 0,
+    qty_returned: 0,
+    qty_cancelled: 0,
+    unit_price_minor: 0,
+    discount_minor: 0,
+    net_minor: 0,
+    tax_minor: 0,
+    total_minor: 0,
+    promised_date: null,
+    promise_supply: null,
+    original_line_no: null,
+  }));
+  const header: OrderRow = {
+    ...ret.order,
+    id,
+    number: `${ret.order.number}-X`,
+    type: 'sales',
+    status: 'draft',
+    external_ref: null,
+    original_order_id: null,
+    related_order_id: ret.order.id,
+    exchange: 0,
+    ...headerFromLines('sales', lines),
+    hold_checks: null,
+    created_by: ctx.actor.name,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+    version: 1,
+  };
+  await insertOrder(trx, header, lines);
+  await transition(trx, ctx, `${id}:e0`, { order: header, lines }, 'create', 'draft', {
+    details: { exchangeFor: ret.order.id, returnNumber: ret.order.number },
+  });
+  await transition(trx, ctx, `${opId}:ex`, ret, 'assign', null, {
+    details: { replacement: header.number },
+    patch: { related_order_id: id },
+  });
 }
 
 export const submitOrder = defineCommand({
