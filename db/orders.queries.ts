@@ -620,15 +620,16 @@ export async function closeException(
 
 export async function listExceptions(
   db: Database,
-  f: { status: 'open' | 'resolved'; kind?: string | undefined; limit: number },
+  f: { status?: 'open' | 'resolved' | undefined; kind?: string | undefined; orderId?: string; limit: number },
 ) {
   let q = db
     .selectFrom('order_exceptions as e')
     .innerJoin('orders as o', 'o.id', 'e.order_id')
     .leftJoin('customers as c', 'c.id', 'o.customer_id')
     .selectAll('e')
-    .select(['o.number', 'o.type', 'o.status as order_status', 'c.name as customer_name'])
-    .where('e.status', '=', f.status);
+    .select(['o.number', 'o.type', 'o.status as order_status', 'c.name as customer_name']);
+  if (f.status) q = q.where('e.status', '=', f.status);
+  if (f.orderId) q = q.where('e.order_id', '=', f.orderId);
   if (f.kind) q = q.where('e.kind', '=', f.kind);
   return q.orderBy('e.created_at', 'desc').orderBy('e.id').limit(f.limit).execute();
 }
@@ -699,13 +700,18 @@ export async function orderGrid(db: Database, f: OrderGridQuery) {
   if (f.parentId) q = q.where('o.parent_id', '=', f.parentId);
   if (f.search) {
     const s = f.search.trim();
-    const upper = `${escapeLike(s.toUpperCase())}%`;
-    const exact = `${escapeLike(s)}%`;
     const lower = `${escapeLike(s.toLowerCase())}%`;
+    /*
+     * Number and external reference: a prefix as typed or in capitals, as a range on the column
+     * (the index serves it on every backend, where LIKE would scan on SQLite) that LIKE then
+     * confirms (a range alone could admit neighbours under a non-C collation).
+     */
+    const prefixOf = (col: 'o.number' | 'o.external_ref', p: string) =>
+      sql<SqlBool>`(${sql.ref(col)} >= ${p} and ${sql.ref(col)} < ${`${p}\u{10FFFF}`} and ${sql.ref(col)} like ${`${escapeLike(p)}%`} escape '\\')`;
+    const variants = [...new Set([s, s.toUpperCase()])];
     q = q.where((eb) =>
       eb.or([
-        eb('o.number', 'like', sql<string>`${upper} escape '\\'`),
-        eb('o.external_ref', 'like', sql<string>`${exact} escape '\\'`),
+        ...variants.flatMap((v) => [prefixOf('o.number', v), prefixOf('o.external_ref', v)]),
         eb(
           'o.customer_id',
           'in',

@@ -178,10 +178,7 @@ export function orderQueryHandlers(
           progress: progressPercent(r.type as OrderType, prog),
         };
       }
-      const exceptions = (await listExceptions(db, { status: 'open', limit: 500 }))
-        .concat(await listExceptions(db, { status: 'resolved', limit: 500 }))
-        .filter((e) => e.order_id === id)
-        .map(exceptionOut);
+      const exceptions = (await listExceptions(db, { orderId: id, limit: 500 })).map(exceptionOut);
       return {
         order: {
           ...toSummary(r, n),
