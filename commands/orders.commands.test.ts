@@ -673,6 +673,9 @@ describe.each(BACKENDS)('order commands on %s', (backend) => {
       expect(lost.status).toBe('held');
       const ex = await t.db.selectFrom('order_exceptions').selectAll().where('order_id', '=', lost.id).execute();
       expect(ex.map((e) => e.kind)).toEqual(['no-warehouse']);
+      expect(codeOf(await run(t.db, 'releaseOrder', { orderId: lost.id, reason: 'ship anyway' }))).toBe(
+        'order.warehouse-required',
+      );
       await must(
         run(t.db, 'resolveException', { exceptionId: ex[0]!.id, action: 'assign-warehouse', warehouseId: w[0] }),
       );

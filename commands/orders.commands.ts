@@ -597,7 +597,7 @@ async function allocateOrder(
     if (type === 'sales' && x.promised_date === null) {
       if (r.shortfall === 0) patch.promised_date = x.requested_date ?? today(ctx);
       else {
-        const p = await promiseFor(trx, x.item_id, x.warehouse_id!, r.shortfall, today(ctx));
+        const p = await promiseFor(trx, x.item_id, x.warehouse_id!, r.shortfall, today(ctx), l.order.id);
         if (p.date !== null) {
           patch.promised_date = x.requested_date && x.requested_date > p.date ? x.requested_date : p.date;
           patch.promise_supply = p.dependsOn;
@@ -611,12 +611,19 @@ async function allocateOrder(
 }
 
 /** ATP for one item in one warehouse: the earliest date `quantity` more can be promised. */
-export async function promiseFor(trx: Database, itemId: string, warehouseId: string, quantity: number, from: string) {
+export async function promiseFor(
+  trx: Database,
+  itemId: string,
+  warehouseId: string,
+  quantity: number,
+  from: string,
+  forOrderId: string,
+) {
   const free = (await freeStock(trx, [itemId], [warehouseId])).get(`${itemId}|${warehouseId}`) ?? 0;
   const safety = (await safetyStockOf(trx, itemId)).get(warehouseId) ?? 0;
   const supply = (await supplyOf(trx, itemId, from)).filter((s) => s.warehouseId === warehouseId);
-  // Demand already queued for this item here (besides the caller's own shortfall, already reserved-out).
-  const backorders = Math.max(0, ((await backordersOf(trx, itemId)).get(warehouseId) ?? 0) - quantity);
+  // Demand already queued here goes first; the order being promised is not in that queue.
+  const backorders = (await backordersOf(trx, itemId, forOrderId)).get(warehouseId) ?? 0;
   return availableToPromise({ free: Math.max(0, free), safetyStock: safety, backorders, supply }, quantity, from);
 }
 
@@ -631,6 +638,12 @@ async function approve(
 ) {
   const w = new StockWriter(opId, ctx);
   const type = typeOf(l.order);
+  const missing = l.lines.find((x) => x.warehouse_id === null);
+  if (type === 'sales' && missing)
+    throw new AppError('order.warehouse-required', `Line ${missing.line_no} has no warehouse: assign one first`, {
+      lineNo: missing.line_no,
+      fields: [{ path: 'warehouseId', code: 'required' }],
+    });
   let short = 0;
   if (type === 'sales' || type === 'transfer' || type === 'purchase-return')
     short = await allocateOrder(trx, ctx, opId, l, w);

@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'order.action-not-allowed',
   'order.rule-not-found',
   'order.import-invalid',
+  'order.warehouse-required',
   'command.unknown',
   'command.unsupported-version',
   'system.unexpected',
@@ -149,6 +150,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'order.no-exchange-rate':
     case 'order.exception-closed':
     case 'order.action-not-allowed':
+    case 'order.warehouse-required':
       return 409;
     case 'command.unsupported-version':
       return 426;

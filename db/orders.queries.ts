@@ -422,7 +422,11 @@ export async function supplyOf(db: Database, itemId: string, fallbackDate: strin
 }
 
 /** Approved sales demand not yet allocated, per warehouse (what a new promise must queue behind). */
-export async function backordersOf(db: Database, itemId: string): Promise<Map<string, number>> {
+export async function backordersOf(
+  db: Database,
+  itemId: string,
+  excludeOrderId?: string,
+): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('order_lines as l')
     .innerJoin('orders as o', 'o.id', 'l.order_id')
@@ -435,6 +439,7 @@ export async function backordersOf(db: Database, itemId: string): Promise<Map<st
     .where('o.type', '=', 'sales')
     .where('o.status', 'in', ['approved', 'partially-shipped'])
     .where('l.item_id', '=', itemId)
+    .where('o.id', '<>', excludeOrderId ?? '')
     .groupBy('l.warehouse_id')
     .execute();
   const m = new Map<string, number>();
