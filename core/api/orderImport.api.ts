@@ -11,6 +11,7 @@ export const importIssue = z.object({
   code: z.string(),
   params: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
 });
+export type ImportIssue = z.output<typeof importIssue>;
 
 export const importReport = z.object({
   rows: z.number().int(),
