@@ -29,7 +29,6 @@ import {
   NUMBER_PREFIX,
   checkSettings,
   carrierRules,
-  childrenOf,
   closeException,
   creditOf,
   dependentLines,
@@ -52,9 +51,6 @@ import {
   quotasOf,
   quotaUsed,
   rateOn,
-  saveCheckSetting,
-  saveCredit,
-  saveRate,
   shippedLotsOf,
   splitRules,
   supplyOf,
@@ -1428,158 +1424,3 @@ export const resolveException = defineCommand({
     return { exceptionId: e.id, action: a.action, orderStatus: l.order.status };
   },
 });
-
-// ---------- settings ----------
-export const setCheckSetting = defineCommand({
-  name: 'setCheckSetting',
-  version: 1,
-  args: o.checkSettingFields,
-  async run(trx, a, ctx) {
-    await saveCheckSetting(trx, a, ctx.now);
-    return a;
-  },
-});
-
-export const saveQuota = defineCommand({
-  name: 'saveQuota',
-  version: 1,
-  args: o.quotaFields,
-  fromInput: (input, newId) => ({ id: newId(), ...(input as object) }),
-  async run(trx, a, ctx) {
-    if (!(await getMaster(trx, 'customers', a.customerId)))
-      throw unknownRef('customerId', `No customer ${a.customerId}`);
-    const row = {
-      id: a.id,
-      customer_id: a.customerId,
-      item_id: a.itemId,
-      product_group: a.productGroup,
-      period: a.period,
-      quantity: a.quantity,
-      active: a.active ? (1 as const) : (0 as const),
-      updated_at: ctx.now,
-    };
-    await trx
-      .insertInto('order_quotas')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ ...row, id: undefined }))
-      .execute();
-    return { id: a.id };
-  },
-});
-
-export const saveWarehouseRule = defineCommand({
-  name: 'saveWarehouseRule',
-  version: 1,
-  args: o.warehouseRuleFields,
-  fromInput: (input, newId) => ({ id: newId(), ...(input as object) }),
-  async run(trx, a, ctx) {
-    for (const [i, w] of a.warehouseIds.entries())
-      if (!(await getMaster(trx, 'warehouses', w))) throw unknownRef(`warehouseIds.${i}`, `No warehouse ${w}`);
-    const row = {
-      id: a.id,
-      position: a.position,
-      name: a.name,
-      channel_id: a.channelId,
-      region: a.region,
-      customer_id: a.customerId,
-      item_id: a.itemId,
-      product_group: a.productGroup,
-      warehouse_ids: JSON.stringify(a.warehouseIds),
-      mode: a.mode,
-      active: a.active ? (1 as const) : (0 as const),
-      updated_at: ctx.now,
-    };
-    await trx
-      .insertInto('warehouse_rules')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ ...row, id: undefined }))
-      .execute();
-    return { id: a.id };
-  },
-});
-
-export const saveCarrierRule = defineCommand({
-  name: 'saveCarrierRule',
-  version: 1,
-  args: o.carrierRuleFields,
-  fromInput: (input, newId) => ({ id: newId(), ...(input as object) }),
-  async run(trx, a, ctx) {
-    if (!(await getMaster(trx, 'carriers', a.carrierId))) throw unknownRef('carrierId', `No carrier ${a.carrierId}`);
-    const row = {
-      id: a.id,
-      position: a.position,
-      name: a.name,
-      warehouse_id: a.warehouseId,
-      region: a.region,
-      channel_id: a.channelId,
-      max_weight_grams: a.maxWeightGrams,
-      carrier_id: a.carrierId,
-      active: a.active ? (1 as const) : (0 as const),
-      updated_at: ctx.now,
-    };
-    await trx
-      .insertInto('carrier_rules')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ ...row, id: undefined }))
-      .execute();
-    return { id: a.id };
-  },
-});
-
-export const saveSplitRule = defineCommand({
-  name: 'saveSplitRule',
-  version: 1,
-  args: o.splitRuleFields,
-  fromInput: (input, newId) => ({ id: newId(), ...(input as object) }),
-  async run(trx, a, ctx) {
-    if ((a.kind === 'weight' || a.kind === 'volume') && a.limit === null)
-      throw new AppError('validation.invalid-input', 'A weight or volume rule needs a limit', {
-        fields: [{ path: 'limit', code: 'required' }],
-      });
-    const row = {
-      id: a.id,
-      position: a.position,
-      kind: a.kind,
-      limit_value: a.limit,
-      active: a.active ? (1 as const) : (0 as const),
-      updated_at: ctx.now,
-    };
-    await trx
-      .insertInto('split_rules')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ ...row, id: undefined }))
-      .execute();
-    return { id: a.id };
-  },
-});
-
-/** Until settlement posts vouchers, open receivables and deposits come from finance (imported or keyed). */
-export const setCreditPosition = defineCommand({
-  name: 'setCreditPosition',
-  version: 1,
-  args: o.creditPositionFields,
-  async run(trx, a, ctx) {
-    if (!(await getMaster(trx, 'customers', a.customerId)))
-      throw unknownRef('customerId', `No customer ${a.customerId}`);
-    await saveCredit(trx, {
-      customer_id: a.customerId,
-      open_receivables_minor: a.openReceivablesMinor,
-      deposits_minor: a.depositsMinor,
-      source: a.source,
-      updated_at: ctx.now,
-    });
-    return a;
-  },
-});
-
-export const setExchangeRate = defineCommand({
-  name: 'setExchangeRate',
-  version: 1,
-  args: o.exchangeRateFields,
-  async run(trx, a) {
-    await saveRate(trx, { currency: a.currency, valid_from: a.validFrom, rate_micros: a.rateMicros });
-    return a;
-  },
-});
-
-export { childrenOf };

@@ -1,6 +1,7 @@
 import type { CommandDef } from './define.ts';
 import * as inventory from './inventory.commands.ts';
 import * as masterdata from './masterdata.commands.ts';
+import * as orderSettings from './orderSettings.commands.ts';
 import * as orders from './orders.commands.ts';
 
 /**
@@ -54,13 +55,13 @@ const all: CommandDef[] = [
   orders.setPromiseDates,
   orders.updateSupplyDates,
   orders.resolveException,
-  orders.setCheckSetting,
-  orders.saveQuota,
-  orders.saveWarehouseRule,
-  orders.saveCarrierRule,
-  orders.saveSplitRule,
-  orders.setCreditPosition,
-  orders.setExchangeRate,
+  orderSettings.setCheckSetting,
+  orderSettings.saveQuota,
+  orderSettings.saveWarehouseRule,
+  orderSettings.saveCarrierRule,
+  orderSettings.saveSplitRule,
+  orderSettings.setCreditPosition,
+  orderSettings.setExchangeRate,
 ] as CommandDef[];
 
 export const commandsByName: ReadonlyMap<string, CommandDef> = new Map(all.map((c) => [c.name, c]));

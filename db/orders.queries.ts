@@ -1,4 +1,4 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type Insertable, type SqlBool } from 'kysely';
 import type { CheckSetting } from '../core/orders/rules.ts';
 import type { CheckCode, OrderStatus, OrderType } from '../core/orders/schemas.ts';
 import type { Database } from './connect.ts';
@@ -471,6 +471,23 @@ export async function openDemand(db: Database, f: { orderIds?: readonly string[]
 }
 
 // ---------- rules ----------
+type RuleTable = 'order_quotas' | 'warehouse_rules' | 'carrier_rules' | 'split_rules';
+
+/** Inserts a rule or replaces every column of the one with its id. */
+export async function saveRuleRow<T extends RuleTable>(
+  db: Database,
+  table: T,
+  row: Insertable<DB[T]> & { id: string },
+) {
+  const { id: _id, ...rest } = row;
+  // The four tables share the `id` key; kysely cannot type a conflict target over a table union.
+  await db
+    .insertInto(table)
+    .values(row as never)
+    .onConflict((oc) => oc.column('id' as never).doUpdateSet(rest as never))
+    .execute();
+}
+
 export async function warehouseRules(db: Database) {
   const rows = await db.selectFrom('warehouse_rules').selectAll().where('active', '=', 1).orderBy('position').execute();
   return rows.map((r) => ({
