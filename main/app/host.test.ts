@@ -87,12 +87,18 @@ describe('shell options', () => {
       dataDir: '/tmp/from-env',
       port: 7000,
       serverUrl: 'http://srv:8080',
+      userName: 'local',
+      roles: ['administrator'],
     });
     expect(resolveShellOptions({ 'data-dir': '/tmp/flag', port: '0' }, env)).toMatchObject({
       dataDir: '/tmp/flag',
       port: 0,
     });
     expect(resolveShellOptions({}, {}).port).toBe(5280);
+    expect(resolveShellOptions({}, { OMS_USER: ' 王芳 ', OMS_ROLES: 'warehouse-clerk, supervisor,' })).toMatchObject({
+      userName: '王芳',
+      roles: ['warehouse-clerk', 'supervisor'],
+    });
   });
 
   it('refuses a bad port or server URL with a clear message', () => {

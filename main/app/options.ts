@@ -5,7 +5,12 @@ export interface ShellOptions {
   dataDir: string;
   serverUrl: string | null;
   port: number;
+  /** The local profile until sign-in arrives with sync: its name and roles (comma-separated in OMS_ROLES). */
+  userName: string;
+  roles: string[];
 }
+
+export const DEFAULT_ROLES = ['administrator'];
 
 export const DEFAULT_WEB_PORT = 5280;
 
@@ -27,9 +32,15 @@ export function resolveShellOptions(
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${portText}`);
   const serverUrl = flags['server-url'] ?? env['OMS_SERVER_URL'] ?? null;
   if (serverUrl !== null && !/^https?:\/\//.test(serverUrl)) throw new Error(`Invalid server URL: ${serverUrl}`);
+  const roles = (env['OMS_ROLES'] ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
   return {
     dataDir: resolve(flags['data-dir'] ?? env['OMS_DATA_DIR'] ?? defaultDataDir(env)),
     serverUrl,
     port,
+    userName: env['OMS_USER']?.trim() || 'local',
+    roles: roles.length > 0 ? roles : DEFAULT_ROLES,
   };
 }

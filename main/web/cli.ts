@@ -24,6 +24,8 @@ const shell = await startWebShell({
   port: options.port,
   ...(process.env['OMS_WEB_TOKEN'] ? { token: process.env['OMS_WEB_TOKEN'] } : {}),
   seedDemoData: !values['no-demo'],
+  userName: options.userName,
+  roles: options.roles,
 });
 
 const why = values.reason ? `${values.reason}; ` : '';

@@ -40,6 +40,17 @@ describe('web shell over real HTTP', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it('takes large bodies only for an order file to import', async () => {
+    const big = { format: 'csv', content: 'x'.repeat(12 * 1024 * 1024) };
+    const normal = await call('customers.create', big);
+    expect(normal.status).toBe(413);
+    expect(await normal.json()).toMatchObject({ ok: false, error: { code: 'validation.invalid-input' } });
+    const file = await call('orders.import.validate', big);
+    expect(file.status).not.toBe(413);
+    expect(await file.json()).toHaveProperty('ok');
+    expect((await call('orders.import.status', {}, { authorization: 'Bearer wrong' })).status).toBe(401);
+  });
+
   it('answers the contract in the Result shape', async () => {
     const res = await call('customers.create', { code: 'W-1', name: '网页客户' });
     expect(res.status).toBe(200);

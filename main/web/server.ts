@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import fastify, { type FastifyInstance } from 'fastify';
+import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { AppError, fail, httpStatusOf, isErrorCode, type Result } from '../../core/errors.ts';
 import { createAppHost, type AppHost } from '../app/host.ts';
@@ -16,6 +16,8 @@ export interface WebShellOptions {
   token?: string;
   rendererDir?: string;
   seedDemoData?: boolean;
+  userName?: string;
+  roles?: readonly string[];
 }
 
 export interface WebShell {
@@ -49,6 +51,8 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     serverUrl: options.serverUrl,
     shell: 'web',
     seedDemoData: options.seedDemoData ?? false,
+    ...(options.userName ? { userName: options.userName } : {}),
+    ...(options.roles ? { roles: options.roles } : {}),
   });
 
   const app: FastifyInstance = fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
@@ -66,13 +70,18 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
 
   await app.register(fastifyStatic, { root: rendererDir, index: 'index.html' });
 
-  app.post<{ Params: { channel: string } }>('/api/:channel', async (req, reply) => {
+  const api = async (channel: string, req: FastifyRequest, reply: FastifyReply) => {
     if (!tokenMatches(req.headers.authorization, token)) {
       return reply.code(401).send(fail(new AppError('api.unauthorized', 'Missing or wrong app token')));
     }
-    const result = await host.handle(req.params.channel, req.body ?? {});
+    const result = await host.handle(channel, req.body ?? {});
     return reply.code(statusOf(result)).send(result);
-  });
+  };
+  app.post<{ Params: { channel: string } }>('/api/:channel', (req, reply) => api(req.params.channel, req, reply));
+  // An order file to import is the one large body: 100,000 orders of CSV are ~20 MB.
+  app.post<{ Params: { op: string } }>('/api/orders.import.:op', { bodyLimit: 256 * 1024 * 1024 }, (req, reply) =>
+    api(`orders.import.${req.params.op}`, req, reply),
+  );
 
   // Malformed JSON and oversize bodies still answer in the one Result shape.
   app.setErrorHandler(async (err: { statusCode?: number; message: string }, _req, reply) => {
