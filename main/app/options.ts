@@ -44,3 +44,9 @@ export function resolveShellOptions(
     roles: roles.length > 0 ? roles : DEFAULT_ROLES,
   };
 }
+
+/** The local profile from the environment, for shells that parse their own flags (Electron). */
+export function localProfile(env: NodeJS.ProcessEnv): { userName: string; roles: string[] } {
+  const { userName, roles } = resolveShellOptions({}, { ...env, OMS_PORT: undefined, OMS_SERVER_URL: undefined });
+  return { userName, roles };
+}

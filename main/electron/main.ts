@@ -13,6 +13,7 @@ import {
   type WebContents,
 } from 'electron';
 import { createAppHost, type AppHost } from '../app/host.ts';
+import { localProfile } from '../app/options.ts';
 import { registerIpcHandlers } from './ipc.ts';
 import {
   APP_ENTRY_URL,
@@ -139,6 +140,7 @@ async function start(args: ShellArgs): Promise<void> {
       serverUrl: args.serverUrl,
       shell: 'electron',
       seedDemoData: args.seedDemoData ?? !app.isPackaged,
+      ...localProfile(process.env),
     });
   } catch (err) {
     fatal('The local database could not be opened', err instanceof Error ? err.message : String(err));
