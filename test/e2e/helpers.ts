@@ -29,3 +29,27 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
 }
+
+/** One API call through the web shell, as the renderer makes it; fails the test on an error. */
+export async function callApi<T>(page: Page, channel: string, input: unknown): Promise<T> {
+  const body = await page.evaluate(
+    async ({ channel, input, token }) => {
+      const res = await fetch(`/api/${channel}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+      return (await res.json()) as { ok: boolean; data?: unknown; error?: unknown };
+    },
+    { channel, input, token: E2E_TOKEN },
+  );
+  if (!body.ok) throw new Error(`${channel} failed: ${JSON.stringify(body.error)}`);
+  return body.data as T;
+}
+
+/** A short tag unique to this run, for codes and references the test creates. */
+export function runTag(prefix: string): string {
+  return `${prefix}${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 36 ** 2)
+    .toString(36)
+    .toUpperCase()}`;
+}

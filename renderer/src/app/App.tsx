@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { InventoryScreen } from '../inventory/InventoryScreen.tsx';
 import { LocationsPanel } from '../masterdata/LocationsPanel.tsx';
 import { MasterDataScreen } from '../masterdata/MasterDataScreen.tsx';
+import { OrdersScreen } from '../orders/OrdersScreen.tsx';
 import {
   carriersSpec,
   customersSpec,
@@ -33,6 +34,8 @@ function Screen({ view }: { view: View }) {
       return <MasterDataScreen key={view} spec={salesChannelsSpec} />;
     case 'inventory':
       return <InventoryScreen key={view} />;
+    case 'orders':
+      return <OrdersScreen key={view} />;
     default:
       return <ComingSoon key={view} view={view} />;
   }
