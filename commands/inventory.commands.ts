@@ -50,6 +50,7 @@ import {
   type NewReservation,
 } from '../db/inventory.queries.ts';
 import { getMaster } from '../db/masterdata.queries.ts';
+import { deallocate } from '../db/orders.queries.ts';
 import type { ReplenishmentProposalsTable, StockTransferLinesTable } from '../db/schema.ts';
 import { defineCommand, type CommandContext } from './define.ts';
 
@@ -88,6 +89,8 @@ export class StockWriter {
   private readonly movements: NewMovement[] = [];
   private readonly reservations: NewReservation[] = [];
   private readonly deltas = new Map<string, { id: BucketId; d: BucketDelta }>();
+  /** Reservations of other demand released because their stock went away (freeze, count shortage). */
+  private readonly takenFrom: Array<DemandRef & { quantity: number; reason: string }> = [];
 
   constructor(
     private readonly opId: string,
@@ -156,6 +159,12 @@ export class StockWriter {
     d.reserved = (d.reserved ?? 0) + quantity;
   }
 
+  /** Releases another demand's reservation because its stock is gone; the demand is told on flush. */
+  takeFrom(id: BucketId, demand: DemandRef, quantity: number, reason: string): void {
+    this.reserve(id, demand, -quantity, reason);
+    this.takenFrom.push({ ...demand, quantity, reason });
+  }
+
   /** Writes everything and checks every touched bucket; returns the buckets as stored. */
   async flush(trx: Database): Promise<Bucket[]> {
     if (this.movements.length > 0) await insertMovements(trx, this.movements);
@@ -167,6 +176,13 @@ export class StockWriter {
       entries.map((e) => e.id.warehouseId),
     );
     for (const bucket of buckets) assertBucket(bucket, flags.get(bucket.warehouseId)?.allowNegative ?? false);
+    if (this.takenFrom.length > 0)
+      await deallocate(trx, this.takenFrom, {
+        opId: this.opId,
+        actor: this.ctx.actor.name,
+        at: this.ctx.now,
+        reason: this.takenFrom[0]!.reason,
+      });
     return buckets;
   }
 }
@@ -306,7 +322,7 @@ async function releaseFromBucket(trx: Database, w: StockWriter, id: BucketId, qu
   for (const h of await holdersOfBucket(trx, id)) {
     if (left <= 0) break;
     const take = Math.min(left, h.quantity);
-    w.reserve(id, h.demand, -take, reason);
+    w.takeFrom(id, h.demand, take, reason);
     left -= take;
   }
   return quantity - Math.max(left, 0);

@@ -827,6 +827,89 @@ describe.each(BACKENDS)('order commands on %s', (backend) => {
     });
   });
 
+  describe('regressions found by the property test', () => {
+    it('children of a held order stay held for the same checks: releasing one needs the same role', async () => {
+      const so = await sales(poorCustomer, [[widget, 4]], {}, true);
+      const r = await must<{ children: Array<{ id: string; status: string }> }>(
+        run(t.db, 'splitOrder', { orderId: so.id, mode: 'manual', parts: [{ lines: [{ lineNo: 1, quantity: 1 }] }] }),
+      );
+      expect(r.children.map((c) => c.status)).toEqual(['held', 'held']);
+      const child = r.children[0]!.id;
+      expect(codeOf(await run(t.db, 'releaseOrder', { orderId: child, reason: 'x' }, ['warehouse-clerk']))).toBe(
+        'order.role-required',
+      );
+      expect(codeOf(await run(t.db, 'releaseOrder', { orderId: child, reason: 'x' }, ['supervisor']))).toBe('ok');
+    });
+
+    it('a freeze that takes reserved stock away de-allocates the order line and says so in its history', async () => {
+      const item = await id(run(t.db, 'createItem', { sku: 'FRZ', name: '冻结品', baseUom: 'EA', lotTracked: true }));
+      await receive(item, w[2]!, 10, { lot: 'BAD' });
+      const so = await must<{ id: string }>(
+        run(t.db, 'createOrder', {
+          submit: true,
+          order: { type: 'sales', customerId: goodCustomer, warehouseId: w[2], lines: [{ itemId: item, quantity: 6 }] },
+        }),
+      );
+      expect((await lines(so.id))[0]!.qty_allocated).toBe(6);
+      await must(run(t.db, 'freezeStock', { selector: { itemId: item, lot: 'BAD' }, reason: '质量问题' }));
+      expect((await lines(so.id))[0]!.qty_allocated).toBe(0);
+      expect((await order(so.id)).backordered).toBe(1);
+      const last = await t.db
+        .selectFrom('order_events')
+        .selectAll()
+        .where('order_id', '=', so.id)
+        .orderBy('at', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(last).toMatchObject({ action: 'allocate', reason: 'frozen' });
+      expect(await balanceDifferences(t.db)).toEqual([]);
+    });
+
+    it('priority allocation keeps to the lot a line names', async () => {
+      const item = await id(run(t.db, 'createItem', { sku: 'LOTTY', name: '批次品', baseUom: 'EA', lotTracked: true }));
+      await receive(item, w[0]!, 5, { lot: 'A' });
+      const so = await must<{ id: string }>(
+        run(t.db, 'createOrder', {
+          order: {
+            type: 'sales',
+            customerId: goodCustomer,
+            warehouseId: w[0],
+            lines: [{ itemId: item, quantity: 3, lot: 'B' }],
+          },
+        }),
+      );
+      await must(run(t.db, 'submitOrder', { orderId: so.id }));
+      await must(run(t.db, 'releaseOrder', { orderId: so.id, reason: 'wait for lot B' }));
+      await must(run(t.db, 'allocateOrders', { itemIds: [item] }));
+      expect((await lines(so.id))[0]!.qty_allocated).toBe(0);
+      await receive(item, w[0]!, 5, { lot: 'B' });
+      await must(run(t.db, 'allocateOrders', { itemIds: [item] }));
+      const held = await t.db
+        .selectFrom('stock_reservations')
+        .select(['lot', 'quantity'])
+        .where('demand_id', '=', so.id)
+        .execute();
+      expect(held).toEqual([{ lot: 'B', quantity: 3 }]);
+    });
+
+    it('two rows for one line in one shipment ship their sum once', async () => {
+      const so = await sales(goodCustomer, [[widget, 5]], {}, true);
+      await must(
+        run(t.db, 'shipOrder', {
+          orderId: so.id,
+          lines: [
+            { lineNo: 1, quantity: 2 },
+            { lineNo: 1, quantity: 3 },
+          ],
+        }),
+      );
+      expect((await lines(so.id))[0]).toMatchObject({ qty_shipped: 5, qty_allocated: 5 });
+      expect((await order(so.id)).status).toBe('shipped');
+      const r = await run(t.db, 'shipOrder', { orderId: so.id, lines: [{ lineNo: 1, quantity: 1 }] });
+      expect(codeOf(r)).toBe('order.invalid-transition');
+      expect(await balanceDifferences(t.db)).toEqual([]);
+    });
+  });
+
   describe('exchanges', () => {
     it('approving an exchange return creates the linked replacement order at no charge', async () => {
       const so = await sales(goodCustomer, [[gadget, 2, 5000]], {}, true);

@@ -34,6 +34,7 @@ import {
   dependentLines,
   findByExternalRef,
   freeStock,
+  freeOfLot,
   getException,
   getLines,
   getOrder,
@@ -397,24 +398,27 @@ async function audit(trx: Database, ctx: CommandContext, l: Loaded): Promise<Aud
         trx,
         l.lines.map((x) => x.item_id),
       );
-      // Several lines of one item in one warehouse draw on the same stock.
+      // Several lines of one item (and lot) in one warehouse draw on the same stock.
       const taken = new Map<string, number>();
-      failures.push(
-        ...stockCheck(
-          l.lines.map((x) => {
-            const key = `${x.item_id}|${x.warehouse_id ?? ''}`;
-            const before = taken.get(key) ?? 0;
-            taken.set(key, before + open(x));
-            return {
-              lineNo: x.line_no,
-              itemId: x.item_id,
-              warehouseId: x.warehouse_id,
-              requested: open(x),
-              free: (free.get(key) ?? 0) - before,
-            };
-          }),
-        ),
-      );
+      const needs = [];
+      for (const x of l.lines) {
+        const key = `${x.item_id}|${x.warehouse_id ?? ''}`;
+        const lotKey = `${key}|${x.lot}`;
+        const pool =
+          x.lot === '' || x.warehouse_id === null
+            ? (free.get(key) ?? 0)
+            : await freeOfLot(trx, x.item_id, x.warehouse_id, x.lot);
+        const before = taken.get(x.lot === '' ? key : lotKey) ?? 0;
+        taken.set(x.lot === '' ? key : lotKey, before + open(x));
+        needs.push({
+          lineNo: x.line_no,
+          itemId: x.item_id,
+          warehouseId: x.warehouse_id,
+          requested: open(x),
+          free: pool - before,
+        });
+      }
+      failures.push(...stockCheck(needs));
     } else if (s.check === 'quota' && order.customer_id) {
       const quotas = await quotasOf(trx, order.customer_id);
       if (quotas.length === 0) continue;
@@ -872,7 +876,14 @@ export const shipOrder = defineCommand({
     const patches = new Map<number, LinePatch>();
     const fLines = [];
     const demandType = type === 'transfer' ? 'transfer' : 'sales-order';
-    for (const [i, s] of a.lines.entries()) {
+    // Two rows for one line ship as one: the reservations of a line are consumed once.
+    const rows = new Map<number, { i: number; lineNo: number; quantity: number }>();
+    for (const [i, r] of a.lines.entries()) {
+      const e = rows.get(r.lineNo);
+      if (e) e.quantity += r.quantity;
+      else rows.set(r.lineNo, { i, lineNo: r.lineNo, quantity: r.quantity });
+    }
+    for (const { i, ...s } of rows.values()) {
       const x = l.lines.find((y) => y.line_no === s.lineNo);
       if (!x) throw unknownRef(`lines.${i}.lineNo`, `No line ${s.lineNo}`);
       const shippedBefore = patches.get(s.lineNo)?.qty_shipped ?? x.qty_shipped;
@@ -1101,6 +1112,8 @@ export const splitOrder = defineCommand({
       if (parts.length < 2)
         throw new AppError('order.split-invalid', 'The rules keep this order in one piece', { parts: 1 });
     }
+    const heldResults =
+      statusOf(l.order) === 'held' ? await checkResultsOf(trx, l.order.id, await lastCheckRun(trx, l.order.id)) : [];
     // The parent's reservations end; each child reserves for itself in its own warehouse.
     const w = new StockWriter(a.id, ctx);
     for (const x of l.lines) {
@@ -1183,6 +1196,12 @@ export const splitOrder = defineCommand({
       await transition(trx, ctx, `${childId}:e0`, cl, 'create', header.status as OrderStatus, {
         details: { parentId: l.order.id, parentNumber: l.order.number },
       });
+      // A held parent's children are held for the same failed checks: releasing one needs the same rights.
+      if (header.status === 'held')
+        await insertCheckResults(
+          trx,
+          heldResults.map((r) => ({ ...r, order_id: childId, run_no: 1, at: ctx.now })),
+        );
       if (header.status === 'approved') {
         const cw = new StockWriter(`${childId}:a`, ctx);
         await allocateOrder(trx, ctx, `${childId}:a`, cl, cw);
@@ -1244,7 +1263,14 @@ export const allocateOrders = defineCommand({
       const { lines } = await reserveInto(trx, w, ctx, {
         demand: { type: d.type === 'transfer' ? 'transfer' : 'sales-order', id: d.orderId },
         lines: [
-          { demandLine: d.lineNo, itemId: d.item_id, warehouseId: d.warehouse_id, quantity: d.open, ownerId: o.OWN },
+          {
+            demandLine: d.lineNo,
+            itemId: d.item_id,
+            warehouseId: d.warehouse_id,
+            quantity: d.open,
+            lot: d.lot === '' ? undefined : d.lot,
+            ownerId: o.OWN,
+          },
         ],
         allowPartial: true,
       });

@@ -141,6 +141,51 @@ export async function relatedOf(db: Database, id: string): Promise<OrderRow[]> {
     .execute();
 }
 
+/**
+ * Stock taken away from orders by the inventory side (a freeze or a count shortage releases the
+ * reservations on that stock): the order lines that held it are allocated less, their orders
+ * backordered, and each order's history says why. Demand that is not an order is left alone.
+ */
+export async function deallocate(
+  db: Database,
+  released: ReadonlyArray<{ type: string; id: string; line: number; quantity: number }>,
+  e: { opId: string; actor: string; at: string; reason: string },
+): Promise<void> {
+  const byOrder = new Map<string, Array<{ line: number; quantity: number }>>();
+  for (const r of released) {
+    if (r.type !== 'sales-order' && r.type !== 'transfer') continue;
+    byOrder.set(r.id, [...(byOrder.get(r.id) ?? []), { line: r.line, quantity: r.quantity }]);
+  }
+  let n = 0;
+  for (const [orderId, lines] of byOrder) {
+    const order = await getOrder(db, orderId);
+    if (!order) continue;
+    for (const l of lines)
+      await db
+        .updateTable('order_lines')
+        .set((eb) => ({ qty_allocated: eb('qty_allocated', '-', l.quantity) }))
+        .where('order_id', '=', orderId)
+        .where('line_no', '=', l.line)
+        .execute();
+    await db
+      .updateTable('orders')
+      .set({ backordered: 1, version: order.version + 1, updated_at: e.at })
+      .where('id', '=', orderId)
+      .execute();
+    await insertEvent(db, {
+      id: `${e.opId}:d${(n += 1)}`,
+      order_id: orderId,
+      action: 'allocate',
+      from_status: order.status,
+      to_status: order.status,
+      actor: e.actor,
+      reason: e.reason,
+      details: JSON.stringify({ released: lines }),
+      at: e.at,
+    });
+  }
+}
+
 // ---------- checks ----------
 export async function checkSettings(db: Database): Promise<CheckSetting[]> {
   const rows = await db.selectFrom('order_check_settings').selectAll().orderBy('check_code').execute();
@@ -327,6 +372,19 @@ export async function freeStock(
   return out;
 }
 
+/** Free own stock of one lot of an item in a warehouse. */
+export async function freeOfLot(db: Database, itemId: string, warehouseId: string, lot: string): Promise<number> {
+  const r = await db
+    .selectFrom('stock_balances')
+    .select((eb) => eb.fn.sum<number>(eb('qty_available', '-', eb.ref('qty_reserved'))).as('free'))
+    .where('owner_id', '=', 'own')
+    .where('item_id', '=', itemId)
+    .where('warehouse_id', '=', warehouseId)
+    .where('lot', '=', lot)
+    .executeTakeFirst();
+  return Number(r?.free ?? 0);
+}
+
 export async function itemsOf(db: Database, ids: readonly string[]) {
   if (ids.length === 0) return new Map<string, DB['items']>();
   const rows = await db
@@ -454,7 +512,7 @@ export async function openDemand(db: Database, f: { orderIds?: readonly string[]
     .innerJoin('orders as o', 'o.id', 'l.order_id')
     .leftJoin('customers as c', 'c.id', 'o.customer_id')
     .select(['o.id as order_id', 'o.type', 'o.created_at', 'o.promised_date as header_promised', 'o.requested_date'])
-    .select(['l.line_no', 'l.item_id', 'l.warehouse_id', 'l.promised_date', 'c.grade'])
+    .select(['l.line_no', 'l.item_id', 'l.warehouse_id', 'l.lot', 'l.promised_date', 'c.grade'])
     .select((eb) =>
       eb(
         eb(eb('l.qty_ordered', '-', eb.ref('l.qty_cancelled')), '-', eb.ref('l.qty_allocated')),
