@@ -317,6 +317,7 @@ for (const lang of ['en', 'zh-CN'] as const satisfies readonly Lang[]) {
     await expect(entry.getByTestId('entry-total')).toHaveText('¥731.11');
     // Live availability and the promise of each line.
     await expect(entry.getByRole('row').nth(1)).toContainText(home.code);
+    await expect(entry.getByRole('row').nth(2)).toContainText(home.code);
     await page.keyboard.press('Enter'); // empty item: on to the save button
     await expect(entry.getByRole('button', { name: T.saveSubmit })).toBeFocused();
     await screenshot(page, `orders-entry-${lang}`);

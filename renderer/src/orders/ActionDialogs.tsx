@@ -70,7 +70,6 @@ export function ReasonDialog({
         number: order.number,
         action: t(`orders.actions.${kind}`),
       })}
-      subtitle={order.number}
       onCancel={onCancel}
       onSubmit={() => void submit()}
       initialFocus="#ord-reason"

@@ -162,7 +162,7 @@ export function ExceptionQueue({ catalog }: { catalog: Catalog }) {
                       <StatusChip status={e.orderStatus} />
                     </th>
                     <td className="wrap">{e.customerName ?? ''}</td>
-                    <td className="wrap">
+                    <td className="exc-what">
                       {exceptionText(t, e)}
                       {rowError?.id === e.id ? (
                         <p className="field-error" role="alert">
@@ -200,7 +200,7 @@ export function ExceptionQueue({ catalog }: { catalog: Catalog }) {
                             </select>
                           ) : null}
                         </td>
-                        <td className="row-actions">
+                        <td className="exc-actions">
                           {e.actions.map((a) => (
                             <button
                               key={a}

@@ -163,25 +163,31 @@ export function ImportTab() {
             <div className="label-row">
               <label htmlFor="imp-file">{t('orders.import.file')}</label>
             </div>
-            <input
-              ref={inputRef}
-              id="imp-file"
-              type="file"
-              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              onChange={(e) => void choose(e.target.files?.[0])}
-            />
+            <div className="file-pick">
+              <input
+                ref={inputRef}
+                id="imp-file"
+                type="file"
+                className="visually-hidden"
+                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                onChange={(e) => void choose(e.target.files?.[0])}
+              />
+              <label htmlFor="imp-file" className="btn">
+                {t('orders.import.chooseFile')}
+              </label>
+              <span className={file ? 'file-name' : 'file-name muted'}>
+                {file
+                  ? t('orders.import.chosen', {
+                      name: file.name,
+                      format: file.format.toUpperCase(),
+                      size: formatQty(Math.ceil(file.size / 1024)),
+                    })
+                  : t('orders.import.noFile')}
+              </span>
+            </div>
             <p className="field-hint">{t('orders.import.fileHint')}</p>
             {readError ? <p className="field-error">{t('orders.import.readError')}</p> : null}
           </div>
-          {file ? (
-            <p className="muted">
-              {t('orders.import.chosen', {
-                name: file.name,
-                format: file.format.toUpperCase(),
-                size: formatQty(Math.ceil(file.size / 1024)),
-              })}
-            </p>
-          ) : null}
           <div className="actions">
             <button
               type="button"

@@ -50,6 +50,7 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
   const changed = useOrdersUi((s) => s.changed);
   const changes = useOrdersUi((s) => s.changes);
   const notice = useOrdersUi((s) => s.notice);
+  const clearNotice = useOrdersUi((s) => s.clearNotice);
   const trail = useOrdersUi((s) => s.trail);
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<AppErrorData | null>(null);
@@ -135,6 +136,7 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
 
   const onAction = (a: OrderAction) => {
     setActionError(null);
+    clearNotice();
     if (a === 'submit' || a === 'recheck') void run(a);
     else setDialog(a);
   };
@@ -161,6 +163,9 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
   const lineOf = (lineNo: number) => detail.lines.find((l) => l.lineNo === lineNo);
   const family: OrderSummary[] = [...(detail.parent ? [detail.parent] : []), ...detail.children];
   const openExceptions = detail.exceptions.filter((e) => e.status === 'open');
+  // A forced release after the last check run: the failures above were overridden, by whom and why.
+  const lastRun = detail.checks[0]?.at ?? '';
+  const released = [...detail.events].reverse().find((e) => e.action === 'release' && e.at >= lastRun);
 
   const field = (label: string, value: ReactNode) => (
     <div className="kv">
@@ -253,7 +258,7 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
                 )
               : null}
             {field(t('orders.fields.carrier'), o.carrier ? `${o.carrier.code} · ${o.carrier.name}` : '')}
-            {field(t('orders.columns.channel'), o.channel?.name ?? '')}
+            {o.type === 'sales' ? field(t('orders.columns.channel'), o.channel?.name ?? '') : null}
             {field(t('orders.columns.externalRef'), o.externalRef ?? '')}
             {field(t('orders.columns.orderedAt'), o.orderedAt)}
             {field(t('orders.columns.requestedDate'), o.requestedDate ?? '')}
@@ -270,101 +275,13 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
               <dt>{t('orders.fields.total')}</dt>
               <dd>{formatMoney(o.totalMinor, o.currency)}</dd>
             </div>
-            {field(t('orders.columns.progress'), <Progress percent={o.progress} />)}
+            {detail.childProgress
+              ? field(
+                  t('orders.detail.combinedShort'),
+                  <Progress percent={detail.childProgress.progress} label={t('orders.detail.combinedLabel')} />,
+                )
+              : field(t('orders.columns.progress'), <Progress percent={o.progress} />)}
           </dl>
-        </section>
-
-        {detail.checks.length > 0 ? (
-          <section className="panel ord-checks" aria-labelledby="ord-sec-checks">
-            <div className="panel-head">
-              <h3 id="ord-sec-checks">{t('orders.detail.checks')}</h3>
-              <span className="muted">{formatDateTime(detail.checks[0]?.at ?? null, lang)}</span>
-            </div>
-            <div className="panel-body">
-              <ul className="check-results">
-                {detail.checks.map((c) => (
-                  <li key={c.check} className={c.passed ? 'check-pass' : 'check-fail'}>
-                    <span className="check-mark" aria-hidden="true">
-                      {c.passed ? '✓' : '✕'}
-                    </span>
-                    {t(`orders.checks.${c.check}`)}: {t(c.passed ? 'orders.detail.passed' : 'orders.detail.failed')}
-                  </li>
-                ))}
-              </ul>
-              <FailureList failures={failures} names={names} />
-            </div>
-          </section>
-        ) : null}
-
-        <section className="panel ord-lines" aria-labelledby="ord-sec-lines">
-          <div className="panel-head">
-            <h3 id="ord-sec-lines">{t('orders.detail.lines', { count: detail.lines.length })}</h3>
-          </div>
-          <div className="panel-scroll">
-            <table className="data-table sticky" aria-labelledby="ord-sec-lines">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    #
-                  </th>
-                  <th scope="col">{t('orders.lines.item')}</th>
-                  <th scope="col">{t('orders.columns.warehouse')}</th>
-                  {quantities.map((q) => (
-                    <th key={q} scope="col" className="num">
-                      {t(`orders.lines.${q}`)}
-                    </th>
-                  ))}
-                  <th scope="col" className="num">
-                    {t('orders.lines.price')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('orders.lines.discount')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('orders.lines.taxRate')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('orders.lines.tax')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('orders.lines.total')}
-                  </th>
-                  <th scope="col">{t('orders.lines.promised')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.lines.map((l) => (
-                  <tr key={l.lineNo}>
-                    <td className="num">{l.lineNo}</td>
-                    <th scope="row" className="ellipsis wide" title={`${l.sku} ${l.itemName}`}>
-                      <span className="mono">{l.sku}</span> {itemName(l.itemName, l.itemNameEn, lang)}
-                      {l.lot ? <span className="muted"> · {t('orders.lines.lot', { lot: l.lot })}</span> : null}
-                    </th>
-                    <td className="mono">{warehouseCode(l.warehouseId)}</td>
-                    {quantities.map((q) => (
-                      <td key={q} className={q === doneField(o.type) ? 'num strong' : 'num'}>
-                        {lineQty(l[q])}
-                      </td>
-                    ))}
-                    <td className="num">{formatMoney(l.unitPriceMinor, o.currency)}</td>
-                    <td className="num">{l.discountMinor ? formatMoney(l.discountMinor, o.currency) : ''}</td>
-                    <td className="num">{formatPercentBp(l.taxRateBp)}%</td>
-                    <td className="num">{formatMoney(l.taxMinor, o.currency)}</td>
-                    <td className="num strong">{formatMoney(l.totalMinor, o.currency)}</td>
-                    <td className="nowrap">
-                      {l.promisedDate ?? <span className="muted">—</span>}
-                      {l.promiseSupply ? (
-                        <span className="muted supply" title={l.promiseSupply}>
-                          {' '}
-                          · {t('orders.lines.dependsOn', { supply: supplyLabel(t, l.promiseSupply) })}
-                        </span>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
         </section>
 
         {family.length > 0 || detail.childProgress ? (
@@ -418,6 +335,42 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
           </section>
         ) : null}
 
+        {detail.checks.length > 0 ? (
+          <section
+            className={
+              detail.related.length > 0 || openExceptions.length > 0 ? 'panel ord-checks' : 'panel ord-checks span-all'
+            }
+            aria-labelledby="ord-sec-checks"
+          >
+            <div className="panel-head">
+              <h3 id="ord-sec-checks">{t('orders.detail.checks')}</h3>
+              <span className="muted">{formatDateTime(detail.checks[0]?.at ?? null, lang)}</span>
+            </div>
+            <div className="panel-body">
+              <ul className="check-results">
+                {detail.checks.map((c) => (
+                  <li key={c.check} className={c.passed ? 'check-pass' : 'check-fail'}>
+                    <span className="check-mark" aria-hidden="true">
+                      {c.passed ? '✓' : '✕'}
+                    </span>
+                    {t(`orders.checks.${c.check}`)}: {t(c.passed ? 'orders.detail.passed' : 'orders.detail.failed')}
+                  </li>
+                ))}
+              </ul>
+              <FailureList failures={failures} names={names} />
+              {released ? (
+                <p className="released-note">
+                  {t('orders.detail.releasedBy', {
+                    who: released.actor,
+                    at: formatDateTime(released.at, lang),
+                    reason: released.reason ?? '',
+                  })}
+                </p>
+              ) : null}
+            </div>
+          </section>
+        ) : null}
+
         {detail.related.length > 0 ? (
           <section className="panel ord-related" aria-labelledby="ord-sec-related">
             <div className="panel-head">
@@ -465,6 +418,76 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
             </ul>
           </section>
         ) : null}
+
+        <section className="panel ord-lines" aria-labelledby="ord-sec-lines">
+          <div className="panel-head">
+            <h3 id="ord-sec-lines">{t('orders.detail.lines', { count: detail.lines.length })}</h3>
+          </div>
+          <div className="panel-scroll">
+            <table className="data-table sticky" aria-labelledby="ord-sec-lines">
+              <thead>
+                <tr>
+                  <th scope="col" className="num">
+                    #
+                  </th>
+                  <th scope="col">{t('orders.lines.item')}</th>
+                  <th scope="col">{t('orders.columns.warehouse')}</th>
+                  {quantities.map((q) => (
+                    <th key={q} scope="col" className="num">
+                      {t(`orders.lines.${q}`)}
+                    </th>
+                  ))}
+                  <th scope="col" className="num">
+                    {t('orders.lines.price')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('orders.lines.discount')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('orders.lines.tax')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('orders.lines.total')}
+                  </th>
+                  <th scope="col">{t('orders.lines.promised')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.lines.map((l) => (
+                  <tr key={l.lineNo}>
+                    <td className="num">{l.lineNo}</td>
+                    <th scope="row" className="ellipsis wide" title={`${l.sku} ${l.itemName}`}>
+                      <span className="mono">{l.sku}</span> {itemName(l.itemName, l.itemNameEn, lang)}
+                      {l.lot ? <span className="muted"> · {t('orders.lines.lot', { lot: l.lot })}</span> : null}
+                    </th>
+                    <td className="mono">{warehouseCode(l.warehouseId)}</td>
+                    {quantities.map((q) => (
+                      <td key={q} className={q === doneField(o.type) ? 'num strong' : 'num'}>
+                        {lineQty(l[q])}
+                      </td>
+                    ))}
+                    <td className="num">{formatMoney(l.unitPriceMinor, o.currency)}</td>
+                    <td className="num">{l.discountMinor ? formatMoney(l.discountMinor, o.currency) : ''}</td>
+                    <td className="num">
+                      <span className="muted rate">{formatPercentBp(l.taxRateBp)}%</span>{' '}
+                      {formatMoney(l.taxMinor, o.currency)}
+                    </td>
+                    <td className="num strong">{formatMoney(l.totalMinor, o.currency)}</td>
+                    <td className="nowrap">
+                      {l.promisedDate ?? <span className="muted">—</span>}
+                      {l.promiseSupply ? (
+                        <span className="muted supply" title={l.promiseSupply}>
+                          {' '}
+                          · {t('orders.lines.dependsOn', { supply: supplyLabel(t, l.promiseSupply) })}
+                        </span>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
 
         <section className="panel ord-history" aria-labelledby="ord-sec-history">
           <div className="panel-head">

@@ -86,6 +86,8 @@ export function OrderEntry({
   const dialogRef = useRef<HTMLDivElement>(null);
   const submitRef = useRef<HTMLButtonElement>(null);
   const focusAfter = useRef<string | null>(null);
+  /** Saved: the detail that opens takes the focus, not the control that opened the form. */
+  const saved = useRef(false);
 
   const built = useMemo(() => buildOrder(header, lines), [header, lines]);
   const totals = useMemo(() => totalsOf(lines, header.currency), [lines, header.currency]);
@@ -104,7 +106,7 @@ export function OrderEntry({
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialogRef.current?.querySelector<HTMLElement>('[data-entry]')?.focus();
     return () => {
-      if (before?.isConnected) requestAnimationFrame(() => before.focus());
+      if (!saved.current && before?.isConnected) requestAnimationFrame(() => before.focus());
     };
   }, []);
 
@@ -179,6 +181,7 @@ export function OrderEntry({
     // What the checks said: the detail opens with the result on top.
     const d = await oms['orders.get']({ id: r.data.id });
     setSaving(false);
+    saved.current = true;
     changed();
     onClose();
     open(r.data.id, {
@@ -572,8 +575,12 @@ export function OrderEntry({
                       </td>
                       <td className="num strong">{money ? formatMoney(money.totalMinor, header.currency) : ''}</td>
                       <td className="entry-atp">
-                        {l.item ? (
+                        {l.item && (type === 'sales' || type === 'transfer') ? (
                           <Availability item={l.item} qtyText={l.qty} warehouseId={header.warehouseId} />
+                        ) : l.item ? (
+                          <span className="muted">
+                            {t('orders.entry.free', { qty: formatQty(l.item.free), uom: l.item.baseUom })}
+                          </span>
                         ) : null}
                       </td>
                       <td>

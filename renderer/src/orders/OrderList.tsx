@@ -16,6 +16,7 @@ import { ORDER_STATUSES, type OrderStatus, type OrderType } from '../../../core/
 import { oms } from '../api/client.ts';
 import type { Catalog } from '../inventory/catalog.ts';
 import { formatQty } from '../inventory/format.ts';
+import { normaliseDate } from '../inventory/freeze.ts';
 import { KeysetBook, loadBlock, type PageFetch } from '../inventory/keyset.ts';
 import { useDebounced } from '../inventory/useDebounced.ts';
 import { WarehouseFilter } from '../inventory/WarehouseFilter.tsx';
@@ -76,6 +77,41 @@ const HIDEABLE = [
   'totalMinor',
   'backordered',
 ] as const;
+
+/**
+ * A date typed as the clerk likes it (2026-11-05, 20261105, 2026/11/5, 2026年11月5日), applied
+ * on Enter or when leaving the field; an unreadable date is marked and not applied.
+ */
+function DateInput({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  const commit = () => {
+    const v = normaliseDate(text);
+    if (v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v)) {
+      setText(v);
+      if (v !== value) onChange(v);
+    }
+  };
+  const bad = text.trim() !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(normaliseDate(text));
+  return (
+    <input
+      id={id}
+      type="text"
+      inputMode="numeric"
+      autoComplete="off"
+      className="date-input"
+      placeholder={t('orders.entry.datePlaceholder')}
+      aria-invalid={bad ? true : undefined}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && !e.nativeEvent.isComposing) commit();
+      }}
+    />
+  );
+}
 
 const newViewId = (): string =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `v${Date.now()}`;
@@ -177,7 +213,7 @@ export function OrderList({
               if (current()) setRowsShown(block.lastRow ?? null);
               if (current() && params.startRow === 0 && focusFirst.current) {
                 focusFirst.current = false;
-                requestAnimationFrame(focusFirstRow);
+                if (block.rows.length > 0) requestAnimationFrame(focusFirstRow);
               }
             }
           },
@@ -384,7 +420,12 @@ export function OrderList({
   function focusFirstRow() {
     const api = apiRef.current;
     const firstCol = api?.getAllDisplayedColumns()[0];
-    if (!api || !firstCol || !api.getDisplayedRowAtIndex(0)?.data) return;
+    if (!api || !firstCol) return;
+    if (!api.getDisplayedRowAtIndex(0)?.data) {
+      // Still loading: the first block focuses its first row when it arrives.
+      focusFirst.current = true;
+      return;
+    }
     api.ensureIndexVisible(0);
     api.setFocusedCell(0, firstCol);
   }
@@ -459,19 +500,9 @@ export function OrderList({
         </Dropdown>
         <div className="inv-select date-range">
           <label htmlFor={`ord-from-${type}`}>{t('orders.filters.orderedFrom')}</label>
-          <input
-            id={`ord-from-${type}`}
-            type="date"
-            value={filters.dateFrom}
-            onChange={(e) => set('dateFrom', e.target.value)}
-          />
+          <DateInput id={`ord-from-${type}`} value={filters.dateFrom} onChange={(v) => set('dateFrom', v)} />
           <label htmlFor={`ord-to-${type}`}>{t('orders.filters.to')}</label>
-          <input
-            id={`ord-to-${type}`}
-            type="date"
-            value={filters.dateTo}
-            onChange={(e) => set('dateTo', e.target.value)}
-          />
+          <DateInput id={`ord-to-${type}`} value={filters.dateTo} onChange={(v) => set('dateTo', v)} />
         </div>
         {USES_CUSTOMER.has(type) ? (
           <div className="inv-select party-filter">

@@ -63,7 +63,10 @@ export function FailureList({ failures, names }: { failures: readonly Failure[];
           <dl className="figures">
             {failureFigures(t, f, names).map((fig) => (
               <div key={fig.label} className={fig.strong ? 'figure strong' : 'figure'}>
-                <dt>{fig.label}</dt>
+                <dt>
+                  {fig.label}
+                  {t('common.colon')}
+                </dt>
                 <dd>{fig.value}</dd>
               </div>
             ))}

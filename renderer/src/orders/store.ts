@@ -28,6 +28,7 @@ interface OrdersUi {
   back: () => void;
   closeAll: () => void;
   changed: () => void;
+  clearNotice: () => void;
 }
 
 /** View state of the order centre (which tab, which document is open); data lives behind the API. */
@@ -47,6 +48,7 @@ export const useOrdersUi = create<OrdersUi>()((set) => ({
   back: () => set((s) => ({ trail: s.trail.slice(0, -1), notice: null })),
   closeAll: () => set({ trail: [], notice: null }),
   changed: () => set((s) => ({ changes: s.changes + 1 })),
+  clearNotice: () => set({ notice: null }),
 }));
 
 /** The document type a list tab shows. */
