@@ -94,11 +94,17 @@ export class StockModel {
     for (const m of this.holds.values()) s += m.get(demand) ?? 0;
     return s;
   }
-  /** Own free stock (available − reserved) of an item in a warehouse over every lot, expired or not. */
-  freeStock(itemId: string, warehouseId: string): number {
+  /** Own free stock (available − reserved) of an item in a warehouse (and lot), expired or not. */
+  freeStock(itemId: string, warehouseId: string, lot?: string): number {
     let s = 0;
     for (const b of this.buckets.values())
-      if (b.itemId === itemId && b.warehouseId === warehouseId && b.ownerId === 'own') s += this.free(b);
+      if (
+        b.itemId === itemId &&
+        b.warehouseId === warehouseId &&
+        b.ownerId === 'own' &&
+        (lot === undefined || b.lot === lot)
+      )
+        s += this.free(b);
     return s;
   }
 
@@ -153,6 +159,17 @@ export class StockModel {
       left -= take;
     }
     return out.map((x) => ({ bucket: pickKey(x.bucket), quantity: x.quantity }));
+  }
+
+  /** Who holds a bucket, newest reservation first (ties: demand id and line, descending). */
+  holdersOf(k: Key): Array<{ demand: string; quantity: number }> {
+    const bk = keyOf(k);
+    const tie = (dk: string) => dk.slice(dk.indexOf('|') + 1);
+    return [...(this.holds.get(bk) ?? new Map<string, number>())]
+      .filter(([, q]) => q > 0)
+      .map(([demand, quantity]) => ({ demand, quantity, at: this.lastAt.get(`${bk}#${demand}`)! }))
+      .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : tie(a.demand) < tie(b.demand) ? 1 : -1))
+      .map(({ demand, quantity }) => ({ demand, quantity }));
   }
 
   /** Buckets with something in them or promised from them, in key order. */
