@@ -36,6 +36,7 @@ const TEXT = {
     releaseTitle: (n: string) => `Force release ${n}`,
     reason: 'Reason',
     reasonRequired: 'Enter a reason',
+    forceNotAllowed: 'The Credit check does not allow a forced release: fix the cause and recheck.',
     releaseReason: 'Customer paid by bank transfer, see ticket 4711',
     released: 'released: now Approved',
     search: 'Quick search',
@@ -53,6 +54,11 @@ const TEXT = {
     shipTitle: (n: string) => `Ship ${n}`,
     back: '← Back',
     shipped: 'Shipped',
+    createReturn: 'Create return…',
+    returnTitle: (n: string) => `Return goods of ${n}`,
+    salesReturn: 'Sales return',
+    related: 'Related documents',
+    original: 'Original order',
     heldOnly: 'Held only',
     saveView: 'Save view…',
     viewName: 'Name of the view',
@@ -97,6 +103,7 @@ const TEXT = {
     releaseTitle: (n: string) => `强制发布 ${n}`,
     reason: '原因',
     reasonRequired: '请填写原因',
+    forceNotAllowed: '信用额度检查不允许强制发布：请解决问题后重新检查。',
     releaseReason: '客户已银行转账付款，见工单 4711',
     released: '已强制发布，当前状态：已审核',
     search: '快速搜索',
@@ -114,6 +121,11 @@ const TEXT = {
     shipTitle: (n: string) => `发货 ${n}`,
     back: '← 返回',
     shipped: '已发货',
+    createReturn: '创建退货…',
+    returnTitle: (n: string) => `${n} 退货`,
+    salesReturn: '销售退货',
+    related: '相关单据',
+    original: '原订单',
     heldOnly: '仅看挂起',
     saveView: '保存视图…',
     viewName: '视图名称',
@@ -350,7 +362,17 @@ for (const lang of ['en', 'zh-CN'] as const satisfies readonly Lang[]) {
     await expect(release).toContainText(T.reasonRequired);
     await page.keyboard.type(T.releaseReason);
     await screenshot(page, `orders-force-release-${lang}`);
-    await page.keyboard.press('Enter');
+    // While the credit rule forbids forcing, the refusal is said in words; allowed again, it goes.
+    const credit = { check: 'credit', enabled: true, forceRoles: ['supervisor', 'administrator', 'finance-clerk'] };
+    await callApi(page, 'orders.setCheck', { ...credit, forceAllowed: false });
+    try {
+      await page.keyboard.press('Enter');
+      await expect(release.getByRole('alert')).toHaveText(T.forceNotAllowed);
+    } finally {
+      await callApi(page, 'orders.setCheck', { ...credit, forceAllowed: true });
+    }
+    await expect(release.getByLabel(T.reason)).toHaveValue(T.releaseReason);
+    await release.getByLabel(T.reason).press('Enter');
     await expect(release).toBeHidden();
     await expect(page.getByRole('status').filter({ hasText: T.released })).toBeVisible();
     await expect(held).toHaveCount(0);
@@ -402,6 +424,19 @@ for (const lang of ['en', 'zh-CN'] as const satisfies readonly Lang[]) {
     await expect(family).toContainText(T.combined(20, 40));
     await expect(family.getByRole('progressbar').first()).toHaveAttribute('aria-valuenow', '50');
     await screenshot(page, `orders-detail-${lang}`);
+
+    // Two of the shipped part come back: a sales return linked to it.
+    await family.getByRole('button', { name: `${number}-1` }).click();
+    await page.getByRole('button', { name: T.createReturn }).click();
+    const ret = page.getByRole('dialog', { name: T.returnTitle(`${number}-1`) });
+    await expect(ret).toBeVisible();
+    await page.keyboard.type('2');
+    await page.keyboard.press('Enter');
+    await expect(ret).toBeHidden();
+    await expect(title).toContainText(T.salesReturn);
+    await expect(title).toContainText(/SR-/);
+    const related = page.getByRole('region', { name: T.related, exact: true });
+    await expect(related.getByRole('row').filter({ hasText: `${number}-1` })).toContainText(T.original);
   });
 
   test(`orders: list filters and a saved view (${lang})`, async ({ page }) => {

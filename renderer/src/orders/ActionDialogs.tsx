@@ -721,7 +721,7 @@ export function ReceiveDialog({
                         <input
                           type="text"
                           autoComplete="off"
-                          placeholder="YYYY-MM-DD"
+                          placeholder={t('orders.entry.datePlaceholder')}
                           aria-label={t('orders.receive.expiryLabel', { line: l.lineNo })}
                           aria-invalid={tried && parsed[i]?.badExpiry ? true : undefined}
                           value={r?.expiry ?? ''}
@@ -745,6 +745,199 @@ export function ReceiveDialog({
             })}
           </tbody>
         </table>
+        {tried && problem ? (
+          <p className="field-error" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+    </Dialog>
+  );
+}
+
+/**
+ * A return (退货) of a delivered sales order or a received purchase order: which lines and how
+ * many, into (or out of) which warehouse, refund or exchange (换货, sales only). The new return is
+ * linked to the original and submitted at once; its detail opens.
+ */
+export function ReturnDialog({
+  detail,
+  catalog,
+  onCancel,
+  onDone,
+}: {
+  detail: OrderDetail;
+  catalog: Catalog;
+  onCancel: () => void;
+  onDone: (created: { id: string; number: string; status: string }) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const o = detail.order;
+  const isSales = o.type === 'sales';
+  const lines = detail.lines
+    .map((l) => ({ ...l, returnable: (isSales ? l.qtyShipped : l.qtyReceived) - l.qtyReturned }))
+    .filter((l) => l.returnable > 0);
+  const [qty, setQty] = useState<Record<number, string>>({});
+  const [warehouseId, setWarehouseId] = useState(o.warehouse?.id ?? '');
+  const [exchange, setExchange] = useState(false);
+  const [note, setNote] = useState('');
+  const [tried, setTried] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [failure, setFailure] = useState<AppErrorData | null>(null);
+
+  const parsed = lines.map((l) => {
+    const text = qty[l.lineNo] ?? '';
+    const q = text.trim() ? parseQty(text) : 0;
+    return { line: l, quantity: q ?? 0, bad: q === null || (q ?? 0) < 0 || (q ?? 0) > l.returnable };
+  });
+  const chosen = parsed.filter((p) => p.quantity > 0 && !p.bad);
+  const problem = parsed.some((p) => p.bad)
+    ? t('orders.returns.tooMuch')
+    : chosen.length === 0
+      ? t('orders.returns.nothing')
+      : !warehouseId
+        ? t('orders.returns.warehouse')
+        : null;
+
+  const submit = async () => {
+    if (saving) return;
+    setTried(true);
+    setFailure(null);
+    if (problem) return;
+    setSaving(true);
+    const r = await oms['orders.create']({
+      submit: true,
+      order: {
+        type: isSales ? 'sales-return' : 'purchase-return',
+        customerId: isSales ? (o.customer?.id ?? null) : null,
+        supplierId: isSales ? null : (o.supplier?.id ?? null),
+        warehouseId,
+        originalOrderId: o.id,
+        exchange: isSales && exchange,
+        note,
+        lines: chosen.map((p) => ({
+          itemId: p.line.itemId,
+          quantity: p.quantity,
+          originalLineNo: p.line.lineNo,
+          lot: p.line.lot,
+        })),
+      },
+    });
+    setSaving(false);
+    if (!r.ok) setFailure(r.error);
+    else onDone(r.data);
+  };
+
+  return (
+    <Dialog
+      title={t(isSales ? 'orders.returns.titleSales' : 'orders.returns.titlePurchase', { number: o.number })}
+      onCancel={onCancel}
+      onSubmit={() => void submit()}
+      size="wide"
+      initialFocus="#ret-q-0"
+      footer={
+        <>
+          <span className="muted">{t('orders.keys.confirm')}</span>
+          <div className="actions">
+            <button type="button" className="btn" onClick={onCancel}>
+              {t('common.cancel')}
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={saving}>
+              {saving ? t('common.saving') : t('orders.returns.confirm')}
+            </button>
+          </div>
+        </>
+      }
+    >
+      {failure ? (
+        <div className="banner banner-error" role="alert">
+          <p>{orderErrorText(t, failure)}</p>
+        </div>
+      ) : null}
+      <div className="form-body">
+        {lines.length === 0 ? (
+          <p className="dialog-text">{t('orders.returns.none')}</p>
+        ) : (
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  #
+                </th>
+                <th scope="col">{t('orders.lines.item')}</th>
+                <th scope="col" className="num">
+                  {t(isSales ? 'orders.lines.qtyShipped' : 'orders.lines.qtyReceived')}
+                </th>
+                <th scope="col" className="num">
+                  {t('orders.lines.qtyReturned')}
+                </th>
+                <th scope="col" className="num">
+                  {t('orders.returns.now')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {parsed.map(({ line: l, bad }, i) => (
+                <tr key={l.lineNo}>
+                  <td className="num">{l.lineNo}</td>
+                  <th scope="row" className="ellipsis wide">
+                    <span className="mono">{l.sku}</span> {itemName(l.itemName, l.itemNameEn, lang)}
+                  </th>
+                  <td className="num">{formatQty(isSales ? l.qtyShipped : l.qtyReceived)}</td>
+                  <td className="num">{formatQty(l.qtyReturned)}</td>
+                  <td className="cell-input num">
+                    <input
+                      id={`ret-q-${i}`}
+                      type="text"
+                      inputMode="numeric"
+                      autoComplete="off"
+                      placeholder="0"
+                      aria-label={t('orders.returns.qtyLabel', { line: l.lineNo, sku: l.sku, max: l.returnable })}
+                      aria-invalid={tried && bad ? true : undefined}
+                      value={qty[l.lineNo] ?? ''}
+                      onChange={(e) => setQty((q) => ({ ...q, [l.lineNo]: e.target.value }))}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <div className="form-grid return-fields">
+          <div className="field">
+            <div className="label-row">
+              <label htmlFor="ret-warehouse">{t(isSales ? 'orders.returns.into' : 'orders.returns.from')}</label>
+            </div>
+            <select id="ret-warehouse" value={warehouseId} onChange={(e) => setWarehouseId(e.target.value)}>
+              <option value="">{t('orders.entry.choose')}</option>
+              {catalog.warehouses.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.code} · {w.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <div className="label-row">
+              <label htmlFor="ret-note">{t('orders.fields.note')}</label>
+            </div>
+            <input
+              id="ret-note"
+              type="text"
+              maxLength={500}
+              autoComplete="off"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+            />
+          </div>
+          {isSales ? (
+            <label className="inv-check span-2">
+              <input type="checkbox" checked={exchange} onChange={(e) => setExchange(e.target.checked)} />
+              {t('orders.returns.exchange')}
+            </label>
+          ) : null}
+        </div>
         {tried && problem ? (
           <p className="field-error" role="alert">
             {problem}

@@ -8,7 +8,7 @@ import type { Catalog } from '../inventory/catalog.ts';
 import { formatQty, itemName } from '../inventory/format.ts';
 import { formatDateTime } from '../masterdata/columns.ts';
 import { useUi } from '../state/ui.ts';
-import { ReasonDialog, ReceiveDialog, ShipDialog, SplitDialog } from './ActionDialogs.tsx';
+import { ReasonDialog, ReceiveDialog, ReturnDialog, ShipDialog, SplitDialog } from './ActionDialogs.tsx';
 import {
   doneField,
   exceptionText,
@@ -25,7 +25,7 @@ import { namesOf, type Lookups } from './lookups.ts';
 import { FailureList, HoldChips, Progress, StatusChip } from './parts.tsx';
 import { useOrdersUi } from './store.ts';
 
-type Dialog = 'release' | 'cancel' | 'close' | 'complete' | 'split' | 'ship' | 'receive' | null;
+type Dialog = 'release' | 'cancel' | 'close' | 'complete' | 'split' | 'ship' | 'receive' | 'return' | null;
 
 /** Action buttons in the order a clerk reads them; the primary one first. */
 const ACTION_ORDER: OrderAction[] = [
@@ -148,6 +148,11 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
   };
 
   const party = partyOf(o);
+  // Delivered goods can come back: a return linked to this order.
+  const canReturn =
+    (o.type === 'sales' || o.type === 'purchase') &&
+    o.status !== 'cancelled' &&
+    detail.lines.some((l) => (o.type === 'sales' ? l.qtyShipped : l.qtyReceived) > l.qtyReturned);
   const lineQty = (n: number) => (n === 0 ? <span className="zero">0</span> : formatQty(n));
   const quantities = [
     'qtyOrdered',
@@ -208,6 +213,11 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
               {t(`orders.actions.${a}`)}
             </button>
           ))}
+          {canReturn ? (
+            <button type="button" className="btn" disabled={busy} onClick={() => setDialog('return')}>
+              {t('orders.returns.open')}
+            </button>
+          ) : null}
         </div>
       </div>
 
@@ -647,6 +657,18 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
           onDone={(status) =>
             done(t('orders.detail.nowStatus', { number: o.number, status: t(`orders.statuses.${status}`) }))
           }
+        />
+      ) : null}
+      {dialog === 'return' ? (
+        <ReturnDialog
+          detail={detail}
+          catalog={catalog}
+          onCancel={() => setDialog(null)}
+          onDone={(created) => {
+            setDialog(null);
+            changed();
+            open(created.id, { orderId: created.id, number: created.number, status: created.status, failures: [] });
+          }}
         />
       ) : null}
       {dialog === 'receive' ? (
