@@ -230,29 +230,37 @@ const cellOf = (cells: readonly string[], columns: ColumnMap, key: ColumnKey): s
 
 const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === '');
 
-/** Every code, SKU, GTIN and reference the file mentions (header assumed readable). */
-export function collectReferences(sheet: ImportSheet, columns: ColumnMap): ImportReferences {
-  const refs: ImportReferences = {
-    customers: new Set(),
-    warehouses: new Set(),
-    channels: new Set(),
-    skus: new Set(),
-    gtins: new Set(),
-    externalRefs: new Set(),
-  };
+export const emptyReferences = (): ImportReferences => ({
+  customers: new Set(),
+  warehouses: new Set(),
+  channels: new Set(),
+  skus: new Set(),
+  gtins: new Set(),
+  externalRefs: new Set(),
+});
+
+/**
+ * Every code, SKU, GTIN and reference that `rows` mention, added to `into` (so a caller can go
+ * through a large sheet a slice at a time).
+ */
+export function collectReferences(
+  rows: readonly SheetRow[],
+  columns: ColumnMap,
+  into: ImportReferences = emptyReferences(),
+): ImportReferences {
   const add = (set: Set<string>, value: string) => {
     if (value !== '') set.add(value);
   };
-  for (const { cells } of sheet.rows) {
-    add(refs.customers, cellOf(cells, columns, 'customerCode'));
-    add(refs.warehouses, cellOf(cells, columns, 'warehouseCode'));
-    add(refs.channels, cellOf(cells, columns, 'channelCode'));
-    add(refs.skus, cellOf(cells, columns, 'sku'));
-    add(refs.externalRefs, cellOf(cells, columns, 'externalRef'));
+  for (const { cells } of rows) {
+    add(into.customers, cellOf(cells, columns, 'customerCode'));
+    add(into.warehouses, cellOf(cells, columns, 'warehouseCode'));
+    add(into.channels, cellOf(cells, columns, 'channelCode'));
+    add(into.skus, cellOf(cells, columns, 'sku'));
+    add(into.externalRefs, cellOf(cells, columns, 'externalRef'));
     const gtin = cellOf(cells, columns, 'gtin');
-    if (isValidGtin(gtin)) refs.gtins.add(toGtin14(gtin));
+    if (isValidGtin(gtin)) into.gtins.add(toGtin14(gtin));
   }
-  return refs;
+  return into;
 }
 
 // ---------- cell parsers ----------
@@ -538,28 +546,38 @@ export function* validateImport(
 ): Generator<number, ImportValidation, void> {
   const maxIssues = options.maxIssues ?? MAX_REPORTED_ISSUES;
   const yieldEvery = options.yieldEvery ?? 500;
-  const dataRows = sheet.rows.filter((r) => !isBlank(r.cells));
   const header = readHeader(sheet.header);
   const check = new Checker(header.columns, lookups);
+  /** Non-blank data rows. */
+  let rowCount = 0;
   const report = (orders: number, validOrders: number): ImportReport => {
-    const issues = check.issues.sort((a, b) => a.row - b.row);
+    const issues = check.issues;
+    // Issues come in row order except the few that point back (duplicate-in-file): sort only then.
+    if (issues.some((x, i) => i > 0 && x.row < (issues[i - 1]?.row ?? 0))) issues.sort((a, b) => a.row - b.row);
     return {
-      rows: dataRows.length,
+      rows: rowCount,
       orders,
       validOrders,
       invalidOrders: orders - validOrders,
-      validRows: dataRows.length - check.rowsWithIssues.size,
+      validRows: rowCount - check.rowsWithIssues.size,
       invalidRows: check.rowsWithIssues.size,
       issues: issues.slice(0, maxIssues),
       truncated: issues.length > maxIssues,
     };
   };
-  if (header.issues.length > 0 || dataRows.length === 0) {
-    check.issues.push(...header.issues);
-    if (dataRows.length === 0) check.add(1, null, 'no-rows');
-    for (const r of dataRows) check.rowsWithIssues.add(r.row);
-    check.rowsWithIssues.delete(1);
+  const nothing = (): ImportValidation => {
+    if (rowCount === 0) check.issues.push(issue(1, null, 'no-rows'));
     return { report: report(0, 0), orders: [], headerInvalid: true };
+  };
+  if (header.issues.length > 0) {
+    check.issues.push(...header.issues);
+    for (const { row, cells } of sheet.rows) {
+      if (isBlank(cells)) continue;
+      rowCount += 1;
+      check.rowsWithIssues.add(row);
+      if (rowCount % yieldEvery === 0) yield rowCount;
+    }
+    return nothing();
   }
 
   const width = sheet.header.length;
@@ -567,9 +585,10 @@ export function* validateImport(
   /** Each key's first block (to spot a key that comes back after another order). */
   const seen = new Map<string, Group>();
   let current: Group | null = null;
-  let done = 0;
 
-  for (const { row, cells } of dataRows) {
+  for (const { row, cells } of sheet.rows) {
+    if (isBlank(cells)) continue;
+    rowCount += 1;
     for (let i = width; i < cells.length; i += 1)
       if ((cells[i] ?? '').trim() !== '') {
         check.add(row, null, 'too-many-cells', { columns: width });
@@ -606,12 +625,13 @@ export function* validateImport(
     if (line) group.lines.push(line);
     else group.invalid = true;
 
-    done += 1;
-    if (done % yieldEvery === 0) yield done;
+    if (rowCount % yieldEvery === 0) yield rowCount;
   }
+  if (rowCount === 0) return nothing();
 
   const orders: PlannedOrder[] = [];
-  for (const g of groups) {
+  for (const [k, g] of groups.entries()) {
+    if (k % yieldEvery === yieldEvery - 1) yield rowCount;
     if (g.invalid) continue;
     orders.push({
       rows: g.rows,

@@ -8,6 +8,7 @@ import { toGtin14 } from '../../core/gs1.ts';
 import type { Currency } from '../../core/money.ts';
 import {
   collectReferences,
+  emptyReferences,
   isOrderHeader,
   MAX_IMPORT_ROWS,
   normalizeHeader,
@@ -196,9 +197,16 @@ export async function readXlsx(base64: string, maxRows: number = MAX_IMPORT_ROWS
     throw invalidFile('no-order-sheet', 'No sheet of the workbook has order columns', {
       sheets: sheets.map((s) => s.sheet),
     });
-  const cells = sheet.data.map((row) => row.map((c) => cellText(c as XlsxCell)));
-  if (cells.filter((r) => !isBlankRecord(r)).length > maxRows + 1)
-    throw invalidFile('too-many-rows', `The file has more than ${maxRows} rows`, { max: maxRows });
+  const cells: string[][] = [];
+  let filled = 0;
+  for (const row of sheet.data) {
+    const texts = row.map((c) => cellText(c as XlsxCell));
+    if (!isBlankRecord(texts)) filled += 1;
+    if (filled > maxRows + 1)
+      throw invalidFile('too-many-rows', `The file has more than ${maxRows} rows`, { max: maxRows });
+    cells.push(texts);
+    if (cells.length % 5_000 === 0) await breathe();
+  }
   while (cells.length > 0 && isBlankRecord(cells[cells.length - 1] ?? [])) cells.pop();
   return toSheet(cells);
 }
@@ -299,17 +307,13 @@ export async function validateFile(
   const slicer = new Slicer(options.sliceMs);
   await slicer.pause();
   const header = readHeader(sheet.header);
-  const lookups =
-    header.issues.length === 0
-      ? await loadLookups(db, collectReferences(sheet, header.columns))
-      : await loadLookups(db, {
-          customers: new Set(),
-          warehouses: new Set(),
-          channels: new Set(),
-          skus: new Set(),
-          gtins: new Set(),
-          externalRefs: new Set(),
-        });
+  const refs = emptyReferences();
+  if (header.issues.length === 0)
+    for (let i = 0; i < sheet.rows.length; i += 5_000) {
+      collectReferences(sheet.rows.slice(i, i + 5_000), header.columns, refs);
+      await slicer.tick();
+    }
+  const lookups = await loadLookups(db, refs);
   await slicer.pause();
   const steps = validateImport(sheet, lookups, { yieldEvery: 200 });
   for (;;) {

@@ -467,6 +467,35 @@ describe('order import when the database changes during the import (job env on a
     }
   }
 
+  it('applies the row limit to XLSX as to CSV (blank rows not counted)', async () => {
+    const jobs = createOrderImportJobs(env, { maxRows: 3 });
+    const validate = (format: 'csv' | 'xlsx', content: string) =>
+      jobs['orders.import.validate']({ format, content, fileName: '' }).then(
+        (r) => ({ ok: true as const, r }),
+        (e: { code?: string; details?: Record<string, unknown> }) => ({ ok: false as const, e }),
+      );
+    const rows = (n: number) =>
+      Array.from({ length: n }, (_, k) => [`LIM-${k}`, 'TMALL', customer, sku, '1', '1', '13', '']);
+    const header = HEADER.split(',');
+    const book = async (n: number, blanks = 0) =>
+      (
+        await writeExcelFile([
+          header,
+          ...rows(n).slice(0, 1),
+          ...Array.from({ length: blanks }, () => header.map(() => null)),
+          ...rows(n).slice(1),
+        ] as never).toBuffer()
+      ).toString('base64');
+    expect(await validate('xlsx', await book(3, 2))).toMatchObject({ ok: true, r: { rows: 3, validOrders: 3 } });
+    expect(await validate('xlsx', await book(4))).toMatchObject({
+      ok: false,
+      e: { code: 'order.import-invalid', details: { reason: 'too-many-rows', max: 3 } },
+    });
+    const csv = (n: number) => [HEADER, ...rows(n).map((r) => r.join(','))].join('\n');
+    expect(await validate('csv', `${csv(3)}\n\n\n`)).toMatchObject({ ok: true, r: { rows: 3 } });
+    expect(await validate('csv', csv(4))).toMatchObject({ ok: false, e: { details: { reason: 'too-many-rows' } } });
+  });
+
   it('reserves document numbers in the series and format of nextDocNumber, one statement per chunk', async () => {
     const before = await nextDocNumber(conn.db, 'SO', env.device);
     const batch = await reserveNumbers(conn.db, 'SO', env.device, 3);
