@@ -11,6 +11,7 @@ import {
   emptyReferences,
   isOrderHeader,
   MAX_IMPORT_ROWS,
+  MAX_REPORTED_ISSUES,
   normalizeHeader,
   readHeader,
   validateImport,
@@ -383,6 +384,10 @@ export function createOrderImportJobs(
     if (typeof details['number'] === 'string') params['number'] = details['number'];
     report.issues.push({ row: order.rows[0] ?? 0, column: null, code: issueCodeOf(code), params });
     report.issues.sort((a, b) => a.row - b.row);
+    if (report.issues.length > MAX_REPORTED_ISSUES) {
+      report.issues.length = MAX_REPORTED_ISSUES;
+      report.truncated = true;
+    }
     report.validOrders -= 1;
     report.invalidOrders += 1;
     report.validRows -= 1;
