@@ -66,7 +66,10 @@ const RUNS: Record<Backend, { numRuns: number; maxLength: number }> = {
   postgres: { numRuns: 20 * SCALE, maxLength: 30 },
 };
 
-/** Exploration only: operation kinds left out of the sequences (comma list). Empty by default. */
+/**
+ * Exploration only: operation kinds left out of the sequences, and `stranded` to leave out that
+ * check (comma list), so that a run can look past a reported, still-open bug. Empty by default.
+ */
 const SKIP = new Set((process.env['ORDER_PROPERTY_SKIP'] ?? '').split(',').filter(Boolean));
 
 const START = Date.parse('2027-01-01T08:00:00.000Z');
@@ -1520,6 +1523,36 @@ function holds(ok: boolean, msg: () => string): void {
   if (!ok) expect.fail(msg());
 }
 
+/** In transit = what open transfer orders still have to receive; stock is reserved only by orders that can ship. */
+function checkStranded(s: Snapshot, linesOf: Map<string, Snapshot['lines']>, where: string): void {
+  const travelling = new Map<string, number>();
+  for (const o of s.orders)
+    if (o.type === 'transfer' && ['partially-shipped', 'shipped', 'partially-received'].includes(o.status))
+      for (const l of linesOf.get(o.id) ?? [])
+        travelling.set(
+          `${l.item_id}|${o.to_warehouse_id}`,
+          (travelling.get(`${l.item_id}|${o.to_warehouse_id}`) ?? 0) + l.qty_shipped - l.qty_received,
+        );
+  const inTransit = new Map<string, number>();
+  for (const b of s.balances)
+    if (b.qty_in_transit !== 0)
+      inTransit.set(
+        `${b.item_id}|${b.warehouse_id}`,
+        (inTransit.get(`${b.item_id}|${b.warehouse_id}`) ?? 0) + b.qty_in_transit,
+      );
+  same(
+    new Map([...inTransit].filter(([, q]) => q !== 0)),
+    new Map([...travelling].filter(([, q]) => q !== 0)),
+    () => `${where}: stock in transit (item|warehouse) vs what open transfer orders still have to receive`,
+  );
+  for (const o of s.orders)
+    if ((linesOf.get(o.id) ?? []).some((l) => l.qty_allocated > l.qty_shipped))
+      holds(
+        canAct({ type: o.type as OrderType, status: o.status }, 'ship'),
+        () => `${where}: ${o.type} ${o.number} holds stock but cannot ship it when ${o.status}`,
+      );
+}
+
 async function checkInvariants(db: Db, w: World, m: Model, s: Snapshot, where: string) {
   // (1) Nothing oversold: the projection is the ledgers', every bucket keeps its invariants.
   same(await balanceDifferences(db), [], () => `${where}: balances differ from the ledgers`);
@@ -1704,6 +1737,10 @@ async function checkInvariants(db: Db, w: World, m: Model, s: Snapshot, where: s
       }
     }
   }
+  // Nothing is stranded: every unit in transit belongs to a transfer order that can still receive
+  // it, and reserved stock belongs to an order that can still ship it.
+  if (!SKIP.has('stranded')) checkStranded(s, linesOf, where);
+
   // (7) every status change is a row of the transition table; the pseudo-actions change nothing.
   for (const e of s.events) {
     const o = byId.get(e.order_id)!;
