@@ -120,7 +120,14 @@ type Op =
       submit: boolean;
       autoCancel: number | null;
     }
-  | { kind: 'returnSales' | 'returnPurchase'; pick: number; wh: number; lines: Array<{ line: number; qty: Share }> }
+  | {
+      kind: 'returnSales' | 'returnPurchase';
+      pick: number;
+      wh: number;
+      lines: Array<{ line: number; qty: Share }>;
+      /** Sales returns: an exchange (a replacement order instead of a refund). */
+      exchange?: boolean;
+    }
   | { kind: 'submit' | 'recheck' | 'cancel' | 'close' | 'complete' | 'splitAuto'; pick: number }
   | { kind: 'release'; pick: number; roles: number }
   | { kind: 'ship'; pick: number; lines: Array<{ line: number; qty: Share; bad: boolean }> }
@@ -213,6 +220,7 @@ const opArb = fc.oneof(
       pick: pickArb,
       wh: fc.nat(2),
       lines: fc.array(fc.record({ line: fc.nat(3), qty: shareArb }), { minLength: 1, maxLength: 2 }),
+      exchange: fc.constantFrom(false, false, kind === 'returnSales'),
     }),
   })),
   { weight: 2, arbitrary: simple('submit') },
@@ -957,7 +965,8 @@ async function perform(
             refusal = ['order.not-returnable'];
             break;
           }
-      return create(
+      const exchange = sales && op.exchange === true;
+      const created = await create(
         o,
         {
           type,
@@ -965,11 +974,41 @@ async function perform(
           supplierId: o.supplierId,
           warehouseId: wh,
           originalOrderId: o.originalOrderId,
+          exchange,
           lines: lines.map((l) => ({ itemId: l.itemId, quantity: l.ordered, originalLineNo: l.originalLineNo ?? 1 })),
         },
         true,
         refusal,
       );
+      if (created && exchange) {
+        // Approving an exchange makes the replacement: a draft sales order for the same units, free.
+        const rows = await db
+          .selectFrom('orders')
+          .select(['id', 'number'])
+          .where('related_order_id', '=', o.id)
+          .where('type', '=', 'sales')
+          .execute();
+        expect(rows.length, `${where}: one replacement order`).toBe(1);
+        m.orders.set(
+          rows[0]!.id,
+          newOrder(rows[0]!.id, rows[0]!.number, {
+            type: 'sales',
+            customerId: o.customerId,
+            warehouseId: wh,
+            lines: o.lines.map((l) => ({
+              ...l,
+              unitPrice: 0,
+              discount: 0,
+              net: 0,
+              tax: 0,
+              total: 0,
+              originalLineNo: null,
+              inTransit: new Map(),
+            })),
+          }),
+        );
+      }
+      return created;
     }
 
     case 'submit': {
