@@ -110,6 +110,7 @@ type Op =
       submit: boolean;
       autoCancel: number | null;
       requested: number | null;
+      currency?: string;
     }
   | { kind: 'buy'; wh: number; lines: GenLine[]; submit: boolean; autoCancel: number | null }
   | {
@@ -139,6 +140,7 @@ type Op =
   | { kind: 'splitManual'; pick: number; parts: Array<{ wh: number; lines: Array<{ line: number; qty: Share }> }> }
   | { kind: 'allocate'; only: number | null }
   | { kind: 'progress'; pick: number }
+  | { kind: 'promise'; pick: number; line: number; days: number }
   | { kind: 'resolve'; pick: number; action: number; wh: number }
   | { kind: 'jobs'; days: number }
   | { kind: 'stockIn'; item: number; wh: number; pair: number; qty: number }
@@ -184,12 +186,14 @@ const opArb = fc.oneof(
     weight: 8,
     arbitrary: fc.record({
       kind: fc.constant('sell'),
-      customer: fc.constantFrom(0, 0, 1, 1, 2, 3),
+      customer: fc.constantFrom(0, 0, 1, 1, 2, 3, 4),
       wh: fc.constantFrom<number | 'none' | 'north'>(0, 0, 0, 1, 1, 2, 'none', 'north', 'north'),
       lines: linesArb(8),
       submit: fc.constantFrom(true, true, true, true, false),
       autoCancel: autoCancelArb,
       requested: fc.option(fc.nat(10), { nil: null }),
+      // EUR has no exchange rate: submitting such an order is refused (the credit check cannot convert).
+      currency: fc.constantFrom('CNY', 'CNY', 'CNY', 'CNY', 'CNY', 'USD', 'USD', 'JPY', 'EUR'),
     }),
   },
   {
@@ -281,6 +285,10 @@ const opArb = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('jobs'), days: fc.nat(6) }) },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('progress'), pick: pickArb }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('promise'), pick: pickArb, line: fc.nat(4), days: fc.nat(20) }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('resolve'), pick: pickArb, action: fc.nat(9), wh: fc.nat(1) }),
@@ -421,6 +429,8 @@ const EXAMPLES: Step[][] = EXAMPLE_OPS.map((ops) => ops.map((op) => ({ hours: 1,
 interface Customer {
   id: string;
   grade: string;
+  currency: string;
+  /** In the customer's currency. */
   limit: number;
   receivables: number;
   deposits: number;
@@ -435,6 +445,7 @@ interface World {
   supplier: string;
   /** The customer with a monthly quota of QUOTA cables. */
   quotaCustomer: string;
+  rates: Array<{ currency: string; validFrom: string; micros: number }>;
   force: Record<CheckCode, { allowed: boolean; roles: readonly string[] }>;
 }
 
@@ -557,6 +568,7 @@ const amount = (q: Share, base: number) =>
       ? Math.max(Math.ceil((Math.max(base, 0) * q.pct) / 100), 1)
       : Math.max(base, 0) + q.over;
 const GRADE_RANK: Record<string, number> = { A: 0, B: 1, C: 2, D: 3 };
+const MINOR_DIGITS: Record<string, number> = { CNY: 2, USD: 2, EUR: 2, JPY: 0 };
 /** What the exception queue offers for each kind of exception. */
 const EXCEPTION_ACTIONS_OF: Record<string, readonly string[]> = {
   'no-warehouse': ['assign-warehouse', 'cancel', 'dismiss'],
@@ -640,6 +652,30 @@ async function perform(
     if (reserves(o.type)) reserveLines(o);
     o.status = 'approved';
   };
+  const unbilledOthers = (o: MOrder) =>
+    orders.filter(
+      (x) =>
+        x.id !== o.id &&
+        x.type === 'sales' &&
+        x.customerId === o.customerId &&
+        ['approved', 'partially-shipped', 'shipped'].includes(x.status) &&
+        x.lines.some((l) => openOf(l) > 0),
+    );
+  const rateOn = (currency: string) =>
+    w.rates
+      .filter((r) => r.currency === currency && r.validFrom <= today)
+      .sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0]?.micros ?? null;
+  const toCompany = (amount: number, currency: string) =>
+    currency === 'CNY'
+      ? amount
+      : proRataModel(amount * 100, rateOn(currency)!, 10 ** MINOR_DIGITS[currency]! * 1_000_000);
+  /** The credit check converts amounts it has no rate for today: the audit is refused. */
+  const noRate = (o: MOrder) => {
+    const c = customerOf(o.customerId);
+    if (!c) return false;
+    const needed = [o.currency, c.currency, ...unbilledOthers(o).map((x) => x.currency)];
+    return needed.some((cur) => cur !== 'CNY' && rateOn(cur) === null);
+  };
   const audit = (o: MOrder): CheckCode[] => {
     const failed = new Set<CheckCode>();
     const taken = new Map<string, number>();
@@ -678,17 +714,14 @@ async function perform(
     }
     const c = customerOf(o.customerId);
     if (c) {
+      // In the company currency: each currency's open value converted once at today's rate.
       const value = (x: MOrder) => x.lines.reduce((v, l) => v + proRataModel(l.total, openOf(l), l.ordered), 0);
-      const unbilled = orders
-        .filter(
-          (x) =>
-            x.id !== o.id &&
-            x.type === 'sales' &&
-            x.customerId === o.customerId &&
-            ['approved', 'partially-shipped', 'shipped'].includes(x.status),
-        )
-        .reduce((v, x) => v + value(x), 0);
-      if (c.receivables + unbilled + value(o) - c.deposits > c.limit) failed.add('credit');
+      const byCurrency = new Map<string, number>();
+      for (const x of unbilledOthers(o)) byCurrency.set(x.currency, (byCurrency.get(x.currency) ?? 0) + value(x));
+      let unbilled = 0;
+      for (const [cur, v] of byCurrency) unbilled += toCompany(v, cur);
+      const exposure = c.receivables + unbilled + toCompany(value(o), o.currency) - c.deposits;
+      if (exposure > toCompany(c.limit, c.currency)) failed.add('credit');
     }
     return (['credit', 'quota', 'stock'] as const).filter((x) => failed.has(x));
   };
@@ -826,6 +859,7 @@ async function perform(
         warehouseId: wh,
         region: op.wh === 'north' ? 'north' : null,
         autoCancelDate: op.autoCancel === null ? null : addDays(today, op.autoCancel),
+        currency: op.currency ?? 'CNY',
         lines,
       });
       return create(
@@ -837,9 +871,11 @@ async function perform(
           shipToRegion: o.region,
           autoCancelDate: o.autoCancelDate,
           requestedDate: op.requested === null ? null : addDays(today, op.requested),
+          currency: o.currency,
           lines: lines.map(inputLine),
         },
         op.submit,
+        op.submit && noRate(o) ? ['order.no-exchange-rate'] : null,
       );
     }
 
@@ -947,7 +983,7 @@ async function perform(
         supplierId: sales ? null : w.supplier,
         warehouseId: wh,
         originalOrderId: orig?.id ?? randomUUID(),
-        currency: 'CNY',
+        currency: orig?.currency ?? 'CNY',
         lines,
       });
       let refusal: string[] | null = null;
@@ -993,6 +1029,7 @@ async function perform(
           rows[0]!.id,
           newOrder(rows[0]!.id, rows[0]!.number, {
             type: 'sales',
+            currency: o.currency,
             customerId: o.customerId,
             warehouseId: wh,
             lines: o.lines.map((l) => ({
@@ -1017,7 +1054,11 @@ async function perform(
       const data = await expectOutcome(
         'submitOrder',
         { orderId: o.id },
-        canAct(o, 'submit') ? null : ['order.invalid-transition'],
+        !canAct(o, 'submit')
+          ? ['order.invalid-transition']
+          : o.type === 'sales' && noRate(o)
+            ? ['order.no-exchange-rate']
+            : null,
       );
       if (!data) return false;
       submit(o);
@@ -1031,7 +1072,7 @@ async function perform(
       const data = await expectOutcome(
         'recheckOrder',
         { orderId: o.id },
-        canAct(o, 'recheck') ? null : ['order.invalid-transition'],
+        !canAct(o, 'recheck') ? ['order.invalid-transition'] : noRate(o) ? ['order.no-exchange-rate'] : null,
       );
       if (!data) return false;
       o.failed = audit(o);
@@ -1421,6 +1462,18 @@ async function perform(
       return perform(db, w, m, next, now, `${where} → ${JSON.stringify(next)}`, before, o);
     }
 
+    case 'promise': {
+      // A new promise date moves the line in the priority queue; it changes no quantity.
+      const o = choose(op.pick, (x) => reserves(x.type) && x.lines.some((l) => openOf(l) > l.allocated));
+      const lineNo = op.line < 4 ? (o?.lines[op.line % o.lines.length]?.lineNo ?? 1) : 99;
+      const data = await expectOutcome(
+        'setPromiseDates',
+        { orderId: o?.id ?? randomUUID(), lines: [{ lineNo, promisedDate: addDays(today, op.days) }], reason: 'prop' },
+        !o ? ['order.not-found'] : lineNo === 99 ? ['order.unknown-reference'] : null,
+      );
+      return data !== null;
+    }
+
     case 'resolve': {
       // An open exception (now and then a resolved one, or none at all), mostly with an action of its kind.
       const open = before.exceptions.filter((e) => e.status === 'open');
@@ -1436,6 +1489,7 @@ async function perform(
       else if (e.status !== 'open') refusal = ['order.exception-closed'];
       else if (!allowed.includes(action)) refusal = ['order.action-not-allowed'];
       else if (action === 'cancel' && !canAct(o, 'cancel')) refusal = ['order.invalid-transition'];
+      else if (action === 'assign-warehouse' && o.status === 'held' && noRate(o)) refusal = ['order.no-exchange-rate'];
       const data = await expectOutcome(
         'resolveException',
         { exceptionId: e?.id ?? randomUUID(), action, warehouseId: wh },
@@ -1967,6 +2021,11 @@ describe.each(['sqlite', 'pglite', 'postgres'] as const)('order command sequence
     customers: [],
     supplier: '',
     quotaCustomer: '',
+    rates: [
+      { currency: 'USD', validFrom: '2026-12-01', micros: 7_100_000 },
+      { currency: 'USD', validFrom: '2027-01-08', micros: 7_250_000 },
+      { currency: 'JPY', validFrom: '2026-12-01', micros: 48_000 },
+    ],
     force: {
       stock: { allowed: true, roles: ['supervisor', 'administrator'] },
       quota: { allowed: false, roles: ['supervisor', 'administrator'] },
@@ -2019,22 +2078,25 @@ describe.each(['sqlite', 'pglite', 'postgres'] as const)('order command sequence
       group: 'hardware',
       weight: 2500,
     });
-    for (const [code, grade, limit, receivables, deposits] of [
-      ['O-CA', 'A', 10_000_000, 0, 0],
-      ['O-CB', 'B', 300_000, 0, 0],
-      ['O-CC', 'C', 100_000, 50_000, 10_000],
-      ['O-CD', 'D', 0, 0, 0],
+    for (const [code, grade, currency, limit, receivables, deposits] of [
+      ['O-CA', 'A', 'CNY', 10_000_000, 0, 0],
+      ['O-CB', 'B', 'CNY', 300_000, 0, 0],
+      ['O-CC', 'C', 'CNY', 100_000, 50_000, 10_000],
+      ['O-CD', 'D', 'CNY', 0, 0, 0],
+      ['O-CE', 'B', 'USD', 30_000, 20_000, 0],
     ] as const) {
-      const id = await must('createCustomer', { code, name: code, grade, creditLimitMinor: limit });
+      const id = await must('createCustomer', { code, name: code, grade, currency, creditLimitMinor: limit });
       if (receivables > 0 || deposits > 0)
         await must('setCreditPosition', {
           customerId: id,
           openReceivablesMinor: receivables,
           depositsMinor: deposits,
         });
-      world.customers.push({ id, grade, limit, receivables, deposits });
+      world.customers.push({ id, grade, currency, limit, receivables, deposits });
     }
     world.supplier = await must('createSupplier', { code: 'O-SUP', name: 'supplier' });
+    for (const r of world.rates)
+      await must('setExchangeRate', { currency: r.currency, validFrom: r.validFrom, rateMicros: r.micros });
     world.quotaCustomer = world.customers[1]!.id;
     await must('saveQuota', {
       customerId: world.quotaCustomer,
