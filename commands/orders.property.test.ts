@@ -218,7 +218,7 @@ const opArb = fc.oneof(
     }),
   },
   ...(['returnSales', 'returnPurchase'] as const).map((kind) => ({
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant(kind),
       pick: pickArb,
@@ -228,7 +228,7 @@ const opArb = fc.oneof(
     }),
   })),
   { weight: 2, arbitrary: simple('submit') },
-  { weight: 2, arbitrary: simple('recheck') },
+  { weight: 3, arbitrary: simple('recheck') },
   {
     weight: 3,
     arbitrary: fc.record({ kind: fc.constant('release'), pick: pickArb, roles: fc.nat(ROLE_SETS.length - 1) }),
@@ -284,13 +284,13 @@ const opArb = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('allocate'), only: fc.option(pickArb, { nil: null }) }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('jobs'), days: fc.nat(6) }) },
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('progress'), pick: pickArb }) },
+  { weight: 14, arbitrary: fc.record({ kind: fc.constant('progress'), pick: pickArb }) },
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('promise'), pick: pickArb, line: fc.nat(4), days: fc.nat(20) }),
   },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({ kind: fc.constant('resolve'), pick: pickArb, action: fc.nat(9), wh: fc.nat(1) }),
   },
   { weight: 8, arbitrary: stockInArb },
@@ -300,7 +300,7 @@ const opArb = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('count'), pick: pickArb, delta: fc.integer({ min: -8, max: 3 }) }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('freeze'), pick: pickArb }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unfreeze'), pick: pickArb }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('unfreeze'), pick: pickArb }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -1451,7 +1451,9 @@ async function perform(
               : o.status === 'draft'
                 ? { kind: 'submit', pick: 0 }
                 : o.status === 'held'
-                  ? { kind: 'release', pick: 0, roles: 3 }
+                  ? op.pick % 2 === 0
+                    ? { kind: 'release', pick: 0, roles: 3 }
+                    : { kind: 'recheck', pick: 0 }
                   : canAct(o, 'receive') && due.length > 0
                     ? receive
                     : canAct(o, 'ship') && ready.length > 0
