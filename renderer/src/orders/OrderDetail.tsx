@@ -15,6 +15,7 @@ import {
   failuresOf,
   formatMoney,
   formatPercentBp,
+  isBackordered,
   orderErrorText,
   partyOf,
   USES_CUSTOMER,
@@ -197,9 +198,7 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
         </h2>
         <StatusChip status={o.status} />
         <HoldChips checks={o.holdChecks} />
-        {o.backordered && o.status !== 'held' && o.status !== 'draft' && o.status !== 'split' ? (
-          <span className="chip chip-warn">{t('orders.backorder')}</span>
-        ) : null}
+        {isBackordered(o) ? <span className="chip chip-warn">{t('orders.backorder')}</span> : null}
         <span className="inv-spacer" />
         <div className="actions" role="group" aria-label={t('orders.detail.actions')}>
           {ACTION_ORDER.filter((a) => detail.actions.includes(a)).map((a, i) => (

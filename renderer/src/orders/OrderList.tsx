@@ -24,7 +24,14 @@ import { GRID_LOCALE_ZH, gridTheme } from '../masterdata/grid.ts';
 import { useUi } from '../state/ui.ts';
 import { Dialog } from '../inventory/Dialog.tsx';
 import { Dropdown } from './Dropdown.tsx';
-import { formatMoney, orderErrorText, USES_CUSTOMER, USES_SUPPLIER, type OrderSummary } from './format.ts';
+import {
+  formatMoney,
+  isBackordered,
+  orderErrorText,
+  USES_CUSTOMER,
+  USES_SUPPLIER,
+  type OrderSummary,
+} from './format.ts';
 import { HoldChips, Progress, StatusChip } from './parts.tsx';
 import { PartyPicker } from './PartyPicker.tsx';
 import { useOrdersUi } from './store.ts';
@@ -247,7 +254,7 @@ export function OrderList({
         colId: 'status',
         field: 'status',
         headerName: t('orders.columns.status'),
-        width: 118,
+        width: 134,
         sortable: true,
         cellRenderer: (p: ICellRendererParams<Row>) => (p.data ? <StatusChip status={p.data.status} /> : null),
       },
@@ -343,7 +350,7 @@ export function OrderList({
         hide: type === 'purchase' || type === 'sales-return',
         cellDataType: false,
         cellRenderer: (p: ICellRendererParams<Row>) =>
-          p.data?.backordered ? <span className="chip chip-warn">{t('orders.backorder')}</span> : null,
+          p.data && isBackordered(p.data) ? <span className="chip chip-warn">{t('orders.backorder')}</span> : null,
       },
     ];
     return cols.map((c) => (c.colId && hiddenCols.has(c.colId) ? { ...c, hide: true } : c));

@@ -79,6 +79,15 @@ export function doneField(type: OrderType): 'qtyShipped' | 'qtyReceived' {
   return type === 'purchase' || type === 'sales-return' || type === 'transfer' ? 'qtyReceived' : 'qtyShipped';
 }
 
+/**
+ * Whether an order waits for stock it was promised. The backend's flag is also set on orders
+ * that were never allocated (draft, held) or no longer allocate (split, cancelled, closed):
+ * those are not backorders to a clerk.
+ */
+export function isBackordered(o: Pick<OrderSummary, 'backordered' | 'status'>): boolean {
+  return o.backordered && (o.status === 'approved' || o.status === 'partially-shipped');
+}
+
 /** Status chip colours: one class per status family. */
 export function statusTone(status: OrderStatus | string): string {
   switch (status) {

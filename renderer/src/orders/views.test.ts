@@ -32,6 +32,11 @@ describe('order list filters', () => {
       }),
     ).toEqual({ statuses: ['held', 'approved'], dateFrom: '2026-01-01', warehouseId: WH, held: true, search: 'SO-1' });
     expect(activeFilterCount({ ...EMPTY_FILTERS, backordered: true, search: 'x' })).toBe(2);
+    // Backorders are approved orders still short, not drafts or held orders.
+    expect(listArgs({ ...EMPTY_FILTERS, backordered: true })).toEqual({
+      statuses: ['approved', 'partially-shipped'],
+      backordered: true,
+    });
   });
 });
 

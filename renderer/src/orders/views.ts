@@ -62,14 +62,17 @@ export interface SavedView {
   columns: ColumnState;
 }
 
+const BACKORDER_STATUSES: OrderStatus[] = ['approved', 'partially-shipped'];
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The `orders.list` filter arguments of these filters: empty ones left out. */
 export function listArgs(f: Filters) {
   const search = f.search.trim();
+  // The backend flags every unallocated order; a backorder is an approved order still short.
+  const statuses = f.backordered && f.statuses.length === 0 ? BACKORDER_STATUSES : f.statuses;
   return {
-    ...(f.statuses.length > 0 ? { statuses: f.statuses } : {}),
+    ...(statuses.length > 0 ? { statuses } : {}),
     ...(ISO_DATE.test(f.dateFrom) ? { dateFrom: f.dateFrom } : {}),
     ...(ISO_DATE.test(f.dateTo) ? { dateTo: f.dateTo } : {}),
     ...(UUID.test(f.customerId) ? { customerId: f.customerId } : {}),
@@ -82,7 +85,7 @@ export function listArgs(f: Filters) {
 
 /** How many filters differ from none (for the "Clear filters (n)" button). */
 export function activeFilterCount(f: Filters): number {
-  return Object.keys(listArgs(f)).length;
+  return Object.keys(listArgs({ ...f, backordered: false })).length + (f.backordered ? 1 : 0);
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
