@@ -24,14 +24,7 @@ import { GRID_LOCALE_ZH, gridTheme } from '../masterdata/grid.ts';
 import { useUi } from '../state/ui.ts';
 import { Dialog } from '../inventory/Dialog.tsx';
 import { Dropdown } from './Dropdown.tsx';
-import {
-  formatMoney,
-  isBackordered,
-  orderErrorText,
-  USES_CUSTOMER,
-  USES_SUPPLIER,
-  type OrderSummary,
-} from './format.ts';
+import { formatMoney, isBackordered, orderErrorText, USES_CUSTOMER, type OrderSummary } from './format.ts';
 import { HoldChips, Progress, StatusChip } from './parts.tsx';
 import { PartyPicker } from './PartyPicker.tsx';
 import { useOrdersUi } from './store.ts';
@@ -479,7 +472,7 @@ export function OrderList({
             id={`ord-search-${type}`}
             type="search"
             value={filters.search}
-            placeholder={t(USES_SUPPLIER.has(type) ? 'orders.filters.searchSupplier' : 'orders.filters.search')}
+            placeholder={t(USES_CUSTOMER.has(type) ? 'orders.filters.search' : 'orders.filters.searchNumber')}
             autoComplete="off"
             onChange={(e) => set('search', e.target.value)}
             onKeyDown={onSearchKey}
