@@ -58,7 +58,7 @@ import {
 type Db = Awaited<ReturnType<typeof openTestDb>>['db'];
 type Data = Record<string, unknown>;
 
-/** Runs per backend; ORDER_PROPERTY_SCALE=10 (say) multiplies them for a longer soak. */
+/** Runs per backend; ORDER_PROPERTY_SCALE=10 (say) multiplies them, ORDER_PROPERTY_STEPS=80 lengthens them. */
 const SCALE = Math.max(Number(process.env['ORDER_PROPERTY_SCALE'] ?? 1) || 1, 1);
 const RUNS: Record<Backend, { numRuns: number; maxLength: number }> = {
   sqlite: { numRuns: 100 * SCALE, maxLength: 40 },
@@ -2133,7 +2133,8 @@ describe.each(['sqlite', 'pglite', 'postgres'] as const)('order command sequence
   it(
     'keeps stock unoversold, lines consistent, allocation = reservations, splits conserved, transitions legal',
     async () => {
-      const { numRuns, maxLength } = RUNS[backend];
+      const { numRuns } = RUNS[backend];
+      const maxLength = Number(process.env['ORDER_PROPERTY_STEPS'] ?? 0) || RUNS[backend].maxLength;
       const coverage: Coverage = new Map();
       await fc.assert(
         fc.asyncProperty(stepsArb(maxLength), (steps) => runSequence(t.db, world, steps, coverage)),
