@@ -208,7 +208,8 @@ describe.each(BACKENDS)('order commands on %s', (backend) => {
         },
         'partially-received': async () => {
           await step('submitOrder');
-          if (type === 'transfer') await step('shipOrder', { lines: [{ lineNo: 1, quantity: 10 }] });
+          // A transfer half on the road: 5 shipped, 4 of them received.
+          if (type === 'transfer') await step('shipOrder', { lines: [{ lineNo: 1, quantity: 5 }] });
           await step('receiveOrder', { lines: [{ lineNo: 1, quantity: 4 }] });
         },
         received: async () => {
@@ -225,7 +226,8 @@ describe.each(BACKENDS)('order commands on %s', (backend) => {
         closed: async () => {
           await step('submitOrder');
           if (shipping) await step('shipOrder', { lines: [{ lineNo: 1, quantity: 4 }] });
-          else await step('receiveOrder', { lines: [{ lineNo: 1, quantity: 4 }] });
+          // A transfer closes only once nothing is in transit.
+          if (receiving) await step('receiveOrder', { lines: [{ lineNo: 1, quantity: 4 }] });
           await step('closeOrder', { reason: 'rest not needed' });
         },
       };
@@ -907,6 +909,78 @@ describe.each(BACKENDS)('order commands on %s', (backend) => {
       const r = await run(t.db, 'shipOrder', { orderId: so.id, lines: [{ lineNo: 1, quantity: 1 }] });
       expect(codeOf(r)).toBe('order.invalid-transition');
       expect(await balanceDifferences(t.db)).toEqual([]);
+    });
+  });
+
+  describe('transfers and purchase returns (found by the property test)', () => {
+    const transfer = () =>
+      must<{ id: string }>(
+        run(t.db, 'createOrder', {
+          submit: true,
+          order: {
+            type: 'transfer',
+            warehouseId: w[2],
+            toWarehouseId: w[1],
+            lines: [{ itemId: widget, quantity: 10 }],
+          },
+        }),
+      );
+    it('closing a partly shipped transfer cancels the rest, and what is on the road can still be received', async () => {
+      const tr = await transfer();
+      await must(run(t.db, 'shipOrder', { orderId: tr.id, lines: [{ lineNo: 1, quantity: 4 }] }));
+      expect(await must(run(t.db, 'closeOrder', { orderId: tr.id, reason: 'rest not needed' }))).toMatchObject({
+        status: 'shipped',
+      });
+      expect((await lines(tr.id))[0]).toMatchObject({ qty_cancelled: 6, qty_allocated: 4 });
+      await must(run(t.db, 'receiveOrder', { orderId: tr.id, lines: [{ lineNo: 1, quantity: 4 }] }));
+      expect((await order(tr.id)).status).toBe('received');
+      expect(await balanceDifferences(t.db)).toEqual([]);
+    });
+
+    it('a partly received transfer ships the rest', async () => {
+      const tr = await transfer();
+      await must(run(t.db, 'shipOrder', { orderId: tr.id, lines: [{ lineNo: 1, quantity: 5 }] }));
+      await must(run(t.db, 'receiveOrder', { orderId: tr.id, lines: [{ lineNo: 1, quantity: 5 }] }));
+      expect(await must(run(t.db, 'shipOrder', { orderId: tr.id, lines: [{ lineNo: 1, quantity: 5 }] }))).toMatchObject(
+        {
+          status: 'partially-received',
+        },
+      );
+      await must(run(t.db, 'receiveOrder', { orderId: tr.id, lines: [{ lineNo: 1, quantity: 5 }] }));
+      expect((await order(tr.id)).status).toBe('received');
+    });
+
+    it('never returns more to the supplier than was received, counting closed returns', async () => {
+      const po = await must<{ id: string }>(
+        run(t.db, 'createOrder', {
+          submit: true,
+          order: {
+            type: 'purchase',
+            supplierId: supplier,
+            warehouseId: w[1],
+            lines: [{ itemId: gadget, quantity: 10 }],
+          },
+        }),
+      );
+      await must(run(t.db, 'receiveOrder', { orderId: po.id, lines: [{ lineNo: 1, quantity: 10 }] }));
+      const back = (quantity: number) =>
+        run(t.db, 'createOrder', {
+          submit: true,
+          order: {
+            type: 'purchase-return',
+            supplierId: supplier,
+            warehouseId: w[1],
+            originalOrderId: po.id,
+            lines: [{ itemId: gadget, quantity, originalLineNo: 1 }],
+          },
+        });
+      const first = await must<{ id: string }>(back(10));
+      await must(run(t.db, 'shipOrder', { orderId: first.id, lines: [{ lineNo: 1, quantity: 6 }] }));
+      await must(run(t.db, 'closeOrder', { orderId: first.id, reason: 'the rest is fine' }));
+      expect((await lines(po.id))[0]!.qty_returned).toBe(6);
+      const second = await back(10);
+      expect(second).toMatchObject({ ok: false, error: { code: 'order.not-returnable', details: { returnable: 4 } } });
+      expect(codeOf(await back(4))).toBe('ok');
     });
   });
 

@@ -23,7 +23,13 @@ import {
 } from '../core/orders/rules.ts';
 import * as o from '../core/orders/schemas.ts';
 import type { CheckCode, OrderAction, OrderStatus, OrderType } from '../core/orders/schemas.ts';
-import { assertCanAct, assertTransition, progressPercent, progressStatus } from '../core/orders/transitions.ts';
+import {
+  assertCanAct,
+  assertTransition,
+  closeTarget,
+  progressPercent,
+  progressStatus,
+} from '../core/orders/transitions.ts';
 import type { Database } from '../db/connect.ts';
 import {
   NUMBER_PREFIX,
@@ -845,7 +851,9 @@ export const closeOrder = defineCommand({
     const l = await mustOrder(trx, a.orderId, a.expectedVersion);
     assertCanAct(typeOf(l.order), statusOf(l.order), 'close');
     await cancelRemainder(trx, ctx, a.id, l, a.reason);
-    await transition(trx, ctx, `${a.id}:e1`, l, 'close', 'closed', { reason: a.reason });
+    await transition(trx, ctx, `${a.id}:e1`, l, 'close', closeTarget(typeOf(l.order), progressOf(l.lines)), {
+      reason: a.reason,
+    });
     return { status: l.order.status };
   },
 });
@@ -935,6 +943,20 @@ export const shipOrder = defineCommand({
     );
     await patchLines(trx, l, patches);
     assertLineInvariants(type, l.lines);
+    // Goods sent back to the supplier count as returned on the purchase order's line.
+    if (type === 'purchase-return' && l.order.original_order_id) {
+      const original = await mustOrder(trx, l.order.original_order_id);
+      const back = new Map<number, LinePatch>();
+      for (const s of rows.values()) {
+        const x = l.lines.find((y) => y.line_no === s.lineNo)!;
+        if (x.original_line_no === null) continue;
+        const src = original.lines.find((y) => y.line_no === x.original_line_no)!;
+        back.set(src.line_no, { qty_returned: (back.get(src.line_no)?.qty_returned ?? src.qty_returned) + s.quantity });
+      }
+      await patchLines(trx, original, back);
+      assertLineInvariants('purchase', original.lines);
+      await transition(trx, ctx, `${a.id}:e2`, original, 'promise', null, { details: { returnId: l.order.id } });
+    }
     const to = progressStatus(type, progressOf(l.lines))!;
     await transition(trx, ctx, `${a.id}:e1`, l, 'ship', to, { details: { fulfilmentId: a.id } });
     return { status: l.order.status, fulfilmentId: a.id };
@@ -1312,7 +1334,8 @@ export const runOrderJobs = defineCommand({
       const action = statusOf(l.order) === 'partially-shipped' ? 'close' : 'cancel';
       assertCanAct(type, statusOf(l.order), action);
       await cancelRemainder(trx, ctx, `${a.id}:c${i}`, l, 'auto-cancel');
-      await transition(trx, ctx, `${a.id}:e${i}`, l, action, action === 'close' ? 'closed' : 'cancelled', {
+      const to = action === 'close' ? closeTarget(type, progressOf(l.lines)) : 'cancelled';
+      await transition(trx, ctx, `${a.id}:e${i}`, l, action, to, {
         reason: `auto-cancel date ${l.order.auto_cancel_date ?? ''} passed`,
       });
       await raiseException(trx, ctx, `${a.id}:x${i}`, l.order.id, 'auto-cancelled', {

@@ -654,7 +654,14 @@ export async function pendingReturns(db: Database, originalOrderId: string, line
     .innerJoin('orders as o', 'o.id', 'l.order_id')
     .select((eb) =>
       eb.fn
-        .sum<number>(eb(eb('l.qty_ordered', '-', eb.ref('l.qty_cancelled')), '-', eb.ref('l.qty_received')))
+        // What a return has not yet moved: received back (sales) or shipped back (purchase).
+        .sum<number>(
+          eb(
+            eb('l.qty_ordered', '-', eb.ref('l.qty_cancelled')),
+            '-',
+            sql<number>`case when ${sql.ref('o.type')} = 'purchase-return' then ${sql.ref('l.qty_shipped')} else ${sql.ref('l.qty_received')} end`,
+          ),
+        )
         .as('pending'),
     )
     .where('o.original_order_id', '=', originalOrderId)

@@ -55,9 +55,13 @@ export const TRANSITIONS: Readonly<Record<OrderType, readonly Transition[]>> = {
     ...t(['draft'], 'submit', ['approved']),
     ...t(['draft', 'approved'], 'cancel', ['cancelled']),
     ...t(['approved', 'partially-shipped'], 'ship', ['partially-shipped', 'shipped']),
-    ...t(['partially-shipped'], 'close', ['closed']),
+    // Shipping the rest after a first receipt keeps it partially received.
+    ...t(['partially-received'], 'ship', ['partially-received']),
+    // Closing cancels what has not shipped; goods already on the road still arrive, so a transfer
+    // with stock in transit stays shipped / partially received until they are received.
+    ...t(['partially-shipped'], 'close', ['closed', 'shipped', 'partially-received']),
     ...t(['partially-shipped', 'shipped', 'partially-received'], 'receive', ['partially-received', 'received']),
-    ...t(['partially-received'], 'close', ['closed']),
+    ...t(['partially-received'], 'close', ['closed', 'partially-received']),
     ...t(['received'], 'complete', ['completed']),
   ],
 };
@@ -93,6 +97,16 @@ export function assertCanAct(type: OrderType, from: OrderStatus, action: OrderAc
 /** The actions a clerk can take on a document now (for buttons; the commands re-check). */
 export function actionsFrom(type: OrderType, from: OrderStatus): OrderAction[] {
   return [...new Set(TRANSITIONS[type].filter((x) => x.from === from).map((x) => x.action))];
+}
+
+/**
+ * Where closing leads: `closed`, except a transfer with goods still in transit, which stays at
+ * the progress its quantities show until they are received.
+ */
+export function closeTarget(type: OrderType, lines: readonly LineProgress[]): OrderStatus {
+  const inTransit = lines.some((l) => l.shipped > l.received);
+  if (type === 'transfer' && inTransit) return progressStatus(type, lines) ?? 'closed';
+  return 'closed';
 }
 
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['completed', 'closed', 'cancelled', 'split']);
