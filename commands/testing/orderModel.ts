@@ -270,7 +270,7 @@ export const ALLOWED_FROM: Record<OrderType, Record<string, readonly string[]>> 
   transfer: {
     submit: ['draft'],
     cancel: ['draft', 'approved'],
-    ship: ['approved', 'partially-shipped'],
+    ship: ['approved', 'partially-shipped', 'partially-received'],
     receive: ['partially-shipped', 'shipped', 'partially-received'],
     close: ['partially-shipped', 'partially-received'],
     complete: ['received'],
@@ -278,6 +278,12 @@ export const ALLOWED_FROM: Record<OrderType, Record<string, readonly string[]>> 
 };
 export const canAct = (o: Pick<MOrder, 'type' | 'status'>, action: string): boolean =>
   (ALLOWED_FROM[o.type][action] ?? []).includes(o.status);
+
+/** After a close: a transfer with goods still on the road keeps its progress status until they arrive. */
+export function closedStatusOfModel(type: OrderType, lines: readonly MLine[]): string {
+  if (type === 'transfer' && lines.some((l) => l.shipped > l.received)) return progressOfModel(type, lines) ?? 'closed';
+  return 'closed';
+}
 
 /** The status the quantities say an order reached after a ship or receive (null: nothing done yet). */
 export function progressOfModel(type: OrderType, lines: readonly MLine[]): string | null {
