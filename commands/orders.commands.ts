@@ -493,10 +493,8 @@ async function creditFailures(trx: Database, order: OrderRow, lines: readonly Li
   };
   const credit = await creditOf(trx, order.customer_id!);
   let unbilled = 0;
-  for (const u of await unbilledOf(trx, order.customer_id!, order.id)) {
-    const minor = u.lines.reduce((s, x) => s + proRata(x.total, x.open, x.ordered), 0);
-    unbilled += await toCompany(minor, u.currency);
-  }
+  for (const u of await unbilledOf(trx, order.customer_id!, order.id))
+    unbilled += await toCompany(u.totalMinor, u.currency);
   const thisOrder = await toCompany(
     lines.reduce((s, x) => s + proRata(x.total_minor, open(x), x.qty_ordered), 0),
     order.currency,

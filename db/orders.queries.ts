@@ -301,33 +301,27 @@ export async function unbilledOf(
   db: Database,
   customerId: string,
   excludeOrderId: string,
-): Promise<
-  Array<{ currency: string; totalMinor: number; lines: Array<{ total: number; open: number; ordered: number }> }>
-> {
+): Promise<Array<{ currency: string; totalMinor: number }>> {
+  /*
+   * Summed in SQL, per currency: a line's open share is total × open / ordered rounded half up
+   * (the same as proRata for these non-negative figures); a wholly open line is its total.
+   */
+  const open = sql<number>`(${sql.ref('l.qty_ordered')} - ${sql.ref('l.qty_cancelled')} - ${sql.ref('l.qty_invoiced')})`;
+  const share = sql<number>`case when ${open} = ${sql.ref('l.qty_ordered')} then ${sql.ref('l.total_minor')}
+    else (2 * ${sql.ref('l.total_minor')} * ${open} + ${sql.ref('l.qty_ordered')}) / (2 * ${sql.ref('l.qty_ordered')}) end`;
   const rows = await db
     .selectFrom('order_lines as l')
     .innerJoin('orders as o', 'o.id', 'l.order_id')
-    .select(['o.currency', 'l.total_minor', 'l.qty_ordered', 'l.qty_cancelled', 'l.qty_invoiced'])
+    .select('o.currency')
+    .select((eb) => eb.fn.sum<number>(share).as('total'))
     .where('o.type', '=', 'sales')
     .where('o.customer_id', '=', customerId)
     .where('o.status', 'in', ['approved', 'partially-shipped', 'shipped'])
     .where('o.id', '<>', excludeOrderId)
     .where((eb) => eb(eb('l.qty_ordered', '-', eb.ref('l.qty_cancelled')), '>', eb.ref('l.qty_invoiced')))
+    .groupBy('o.currency')
     .execute();
-  const by = new Map<
-    string,
-    { currency: string; totalMinor: number; lines: Array<{ total: number; open: number; ordered: number }> }
-  >();
-  for (const r of rows) {
-    const e = by.get(r.currency) ?? { currency: r.currency, totalMinor: 0, lines: [] };
-    e.lines.push({
-      total: Number(r.total_minor),
-      open: r.qty_ordered - r.qty_cancelled - r.qty_invoiced,
-      ordered: r.qty_ordered,
-    });
-    by.set(r.currency, e);
-  }
-  return [...by.values()];
+  return rows.map((r) => ({ currency: r.currency, totalMinor: Number(r.total) }));
 }
 
 /** The rate valid on a date: the latest one from on or before it. */
