@@ -1,15 +1,16 @@
 import { runFoundation } from './foundation.ts';
 import { runInventory } from './inventory.ts';
+import { runOrders } from './orders.ts';
 
 /**
- * npm run bench [-- --quick] [-- --suite=foundation|inventory] [-- --only=I1,I3]
+ * npm run bench [-- --quick] [-- --suite=foundation|inventory|orders] [-- --only=I1,I3,L1,L3]
  * One entry point for every suite; each writes its JSON to bench/results/ and prints it.
  * --quick runs each suite small and short (a smoke test of the benchmarks themselves);
- * --only picks inventory benchmarks by id (the seed always runs).
+ * --only picks inventory (I1–I3) and order-centre (L1–L4) benchmarks by id (their seed always runs).
  */
 const quick = process.argv.includes('--quick');
 const suite = process.argv.find((a) => a.startsWith('--suite='))?.slice('--suite='.length) ?? 'all';
-const SUITES = ['all', 'foundation', 'inventory'];
+const SUITES = ['all', 'foundation', 'inventory', 'orders'];
 if (!SUITES.includes(suite)) {
   console.error(`--suite must be one of ${SUITES.join(', ')} (got "${suite}")`);
   process.exit(2);
@@ -21,4 +22,17 @@ const only = process.argv
   ?.slice('--only='.length)
   .split(',')
   .filter((x) => x !== '');
-if (suite === 'all' || suite === 'inventory') await runInventory(quick, only);
+const ofSuite = (prefix: string) => {
+  if (!only) return undefined;
+  const mine = only.filter((id) => id.startsWith(prefix));
+  // Ids of another suite only: this suite runs nothing (an empty list would mean "all").
+  return mine.length > 0 ? mine : only.length > 0 ? ['none'] : undefined;
+};
+if (suite === 'all' || suite === 'inventory') {
+  const ids = ofSuite('I');
+  if (!ids?.includes('none')) await runInventory(quick, ids);
+}
+if (suite === 'all' || suite === 'orders') {
+  const ids = ofSuite('L');
+  if (!ids?.includes('none')) await runOrders(quick, ids);
+}

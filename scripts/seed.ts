@@ -9,10 +9,12 @@ import { DEMO_SIZE, seedIfEmpty, todayUtc, type SeedSize } from '../db/seed/seed
 /**
  * npm run seed -- [--data-dir DIR | --pglite DIR | --database-url URL] [--items N] [--customers N]
  *                 [--suppliers N] [--warehouses N] [--locations N] [--seed N]
- *                 [--ledger-days N] [--movements N | --density X] [--as-of YYYY-MM-DD]
+ *                 [--ledger-days N] [--movements N | --density X] [--as-of YYYY-MM-DD] [--orders N]
  * Fills an EMPTY database; an existing data set is left alone (it says so).
  * The inventory ledger covers --ledger-days (365) days before --as-of (today); --movements sizes it
  * (about that many ledger rows; 0 = no stock at all), --density scales it directly (1 by default).
+ * --orders gives the year that many sales orders (db/seed/orders.ts) with purchase, transfer and
+ * return orders in proportion: 0 for none, the demo set's 3,000 by default.
  */
 const { values } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     movements: { type: 'string' },
     density: { type: 'string' },
     'as-of': { type: 'string' },
+    orders: { type: 'string' },
   },
 });
 
@@ -51,7 +54,10 @@ const size: SeedSize = {
   locationsPerWarehouse: count('locations', DEMO_SIZE.locationsPerWarehouse, 10_000),
   seed: count('seed', DEMO_SIZE.seed, 2 ** 31),
   ledgerDays: count('ledger-days', 365, 3650),
+  orders: count('orders', DEMO_SIZE.orders ?? 0, 10_000_000),
 };
+// Large order books are generated in a worker thread while this one writes (this script runs under tsx).
+size.ordersInWorker = (size.orders ?? 0) >= 100_000;
 
 const asOf = values['as-of'] ?? todayUtc();
 if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) {
@@ -93,7 +99,7 @@ try {
   const report = await seedIfEmpty(conn.db, size);
   if (report === null) console.log('The database already holds data; nothing was seeded.');
   else {
-    const { inventory, ...master } = report;
+    const { inventory, orders, ...master } = report;
     console.log(
       `Seeded ${conn.backend} in ${Math.round(performance.now() - started)} ms: ` +
         Object.entries(master)
@@ -118,6 +124,23 @@ try {
               ? `; lot ${inventory.frozenLot.lot} of ${inventory.frozenLot.sku} is frozen (recall)`
               : ''),
         );
+    }
+    if (orders) {
+      const statuses = Object.entries(orders.byStatus.sales)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      const open = Object.entries(orders.openExceptions)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      console.log(
+        `Orders: ${orders.orders} (${Object.entries(orders.byType)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}) with ${orders.lines} lines, ${orders.events} events, ${orders.checkResults} check ` +
+          `results, ${orders.fulfilments} shipments and receipts; sales by status: ${statuses}; open ` +
+          `exceptions: ${open}; ${orders.adopted.orders} orders from the inventory's reservations, allocation ` +
+          `run ${orders.allocationRun.lines} lines; generate ${orders.ms.generate} ms, write ${orders.ms.write} ms, ` +
+          `indexes ${orders.ms.indexes} ms, in all ${orders.ms.total} ms`,
+      );
     }
   }
 } finally {

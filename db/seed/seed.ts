@@ -12,6 +12,7 @@ import type {
 import { insertMaster, listMaster } from '../masterdata.queries.ts';
 import type { DB } from '../schema.ts';
 import { seedInventory, type InventorySeedReport } from './inventory.ts';
+import { seedOrders, type OrderSeedReport } from './orders.ts';
 import { createRng, seededUuid, type Rng } from './random.ts';
 import * as v from './vocabulary.ts';
 
@@ -28,6 +29,13 @@ export interface SeedSize {
   ledgerDensity?: number;
   /** The day the data set is "as of" (YYYY-MM-DD, UTC): today unless given. */
   asOf?: string;
+  /**
+   * Sales orders over the same year (db/seed/orders.ts), with purchase, transfer and return orders
+   * in proportion; absent or 0 seeds no orders.
+   */
+  orders?: number;
+  /** Generate the orders in a worker thread while this one writes them (large sets; needs tsx). */
+  ordersInWorker?: boolean;
 }
 
 /** What `npm start` loads into an empty database: enough to click through every screen. */
@@ -38,6 +46,7 @@ export const DEMO_SIZE: SeedSize = {
   warehouses: 6,
   locationsPerWarehouse: 12,
   seed: 20261122,
+  orders: 3000,
 };
 
 export interface SeedReport {
@@ -49,6 +58,7 @@ export interface SeedReport {
   carriers: number;
   salesChannels: number;
   inventory?: InventorySeedReport;
+  orders?: OrderSeedReport;
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -256,14 +266,33 @@ export async function seedDatabase(db: Kysely<DB>, size: SeedSize): Promise<Seed
   const since = new Date(Date.parse(`${asOf}T00:00:00.000Z`) - days * 86_400_000).toISOString();
   const data = buildMasterData(size, since);
   const report = await seedMasterData(db, size, data);
-  if (days === 0 || (size.ledgerDensity ?? 1) <= 0) return report;
+  if (days === 0 || (size.ledgerDensity ?? 1) <= 0) return withOrders(db, size, data, asOf, report);
   const inventory = await seedInventory(db, data, {
     asOf,
     days,
     density: size.ledgerDensity ?? 1,
     seed: size.seed,
   });
-  return { ...report, inventory };
+  return withOrders(db, size, data, asOf, { ...report, inventory });
+}
+
+/** Orders over the master data and inventory when the size asks for them (a year without a ledger too). */
+async function withOrders(
+  db: Kysely<DB>,
+  size: SeedSize,
+  data: MasterDataSet,
+  asOf: string,
+  report: SeedReport,
+): Promise<SeedReport> {
+  if (!size.orders) return report;
+  const orders = await seedOrders(db, data, {
+    asOf,
+    days: size.ledgerDays || 365,
+    seed: size.seed,
+    sales: size.orders,
+    worker: size.ordersInWorker ?? false,
+  });
+  return { ...report, orders };
 }
 
 /** Loads the demo set on a first start only; an existing database is never touched. */
