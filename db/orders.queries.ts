@@ -787,15 +787,24 @@ export async function orderGrid(db: Database, f: OrderGridQuery) {
      * (the index serves it on every backend, where LIKE would scan on SQLite) that LIKE then
      * confirms (a range alone could admit neighbours under a non-C collation).
      */
-    const prefixOf = (col: 'o.number' | 'o.external_ref', p: string) =>
+    const prefixOf = (col: 'number' | 'external_ref', p: string) =>
       sql<SqlBool>`(${sql.ref(col)} >= ${p} and ${sql.ref(col)} < ${`${p}\u{10FFFF}`} and ${sql.ref(col)} like ${`${escapeLike(p)}%`} escape '\\')`;
     const variants = [...new Set([s, s.toUpperCase()])];
-    q = q.where((eb) =>
-      eb.or([
-        ...variants.flatMap((v) => [prefixOf('o.number', v), prefixOf('o.external_ref', v)]),
-        eb(
-          'o.customer_id',
-          'in',
+    /*
+     * The candidates are a union of index searches (number range, external-ref range, the
+     * matching customers' orders), so a selective search never scans the whole order table; the
+     * page is then sorted and keyset-paged among them.
+     */
+    const branches = [
+      ...variants.flatMap((v) =>
+        (['number', 'external_ref'] as const).map((col) =>
+          db.selectFrom('orders').select('id').where(prefixOf(col, v)),
+        ),
+      ),
+      db
+        .selectFrom('orders')
+        .select('id')
+        .where('customer_id', 'in', (eb) =>
           eb
             .selectFrom('customers as c')
             .select('c.id')
@@ -806,8 +815,10 @@ export async function orderGrid(db: Database, f: OrderGridQuery) {
               ]),
             ),
         ),
-      ]),
-    );
+    ];
+    const [first, ...rest] = branches;
+    const candidates = rest.reduce((u, b) => u.union(b), first!);
+    q = q.where('o.id', 'in', candidates);
   }
   if (f.after) {
     const parsed = JSON.parse(f.after) as unknown;
