@@ -171,7 +171,7 @@ describe.each(BACKENDS)('data layer on %s', (backend) => {
 
   it('migrations are idempotent and seed the roles of core', async () => {
     const version = await migrateToLatest(t.db, 'desktop');
-    expect(version).toBe('shared/0003_orders desktop/0001_outbox');
+    expect(version).toBe('shared/0004_order_grid_indexes desktop/0001_outbox');
     expect(await migrateToLatest(t.db, 'desktop')).toBe(version);
     const roles = await t.db.selectFrom('roles').select('code').orderBy('code').execute();
     expect(roles.map((r) => r.code)).toEqual([...ROLES].sort());
@@ -421,7 +421,7 @@ describe('server target', () => {
       expect(names).toContain('items');
       expect(names).not.toContain('outbox');
       expect(names).not.toContain('client_meta');
-      expect(await migrateToLatest(t.db, 'server')).toBe('shared/0003_orders');
+      expect(await migrateToLatest(t.db, 'server')).toBe('shared/0004_order_grid_indexes');
     } finally {
       await t.close();
     }

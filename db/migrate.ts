@@ -3,6 +3,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import * as shared0001 from './migrations/shared/0001_master_data.ts';
 import * as shared0002 from './migrations/shared/0002_inventory.ts';
 import * as shared0003 from './migrations/shared/0003_orders.ts';
+import * as shared0004 from './migrations/shared/0004_order_grid_indexes.ts';
 import * as desktop0001 from './migrations/desktop/0001_outbox.ts';
 
 export interface NamedMigration {
@@ -18,6 +19,7 @@ export const sharedMigrations: readonly NamedMigration[] = [
   { name: '0001_master_data', migration: shared0001 },
   { name: '0002_inventory', migration: shared0002 },
   { name: '0003_orders', migration: shared0003 },
+  { name: '0004_order_grid_indexes', migration: shared0004 },
 ];
 export const desktopMigrations: readonly NamedMigration[] = [{ name: '0001_outbox', migration: desktop0001 }];
 
