@@ -314,7 +314,9 @@ export async function unbilledOf(
     .innerJoin('orders as o', 'o.id', 'l.order_id')
     .select('o.currency')
     .select((eb) => eb.fn.sum<number>(share).as('total'))
-    .where('o.type', '=', 'sales')
+    // `type || ''` keeps the planner on the customer's index: the type-and-status index would
+    // walk every approved order of every customer (21 ms of a 23 ms order create at 1M orders).
+    .where(sql<string>`${sql.ref('o.type')} || ''`, '=', 'sales')
     .where('o.customer_id', '=', customerId)
     .where('o.status', 'in', ['approved', 'partially-shipped', 'shipped'])
     .where('o.id', '<>', excludeOrderId)
