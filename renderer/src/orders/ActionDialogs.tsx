@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppErrorData, FieldIssue } from '../../../core/errors.ts';
+import type { AppErrorData, FieldIssue, Result } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
 import type { Catalog } from '../inventory/catalog.ts';
 import { Dialog } from '../inventory/Dialog.tsx';
@@ -10,6 +10,69 @@ import { issueText } from '../i18n/messages.ts';
 import { formatMoney, orderErrorText, type Failure, type Names, type OrderDetail } from './format.ts';
 import type { Lookups } from './lookups.ts';
 import { FailureList } from './parts.tsx';
+
+/**
+ * The submit cycle every order action dialog shares: mark the form tried, stop on a form problem
+ * or while a call is out, run the call, and keep a refusal for the banner.
+ */
+function useAction() {
+  const [tried, setTried] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [failure, setFailure] = useState<AppErrorData | null>(null);
+  const act = async <T,>(blocked: unknown, call: () => Promise<Result<T>>, onOk: (data: T) => void) => {
+    if (saving) return;
+    setTried(true);
+    setFailure(null);
+    if (blocked) return;
+    setSaving(true);
+    const r = await call();
+    setSaving(false);
+    if (!r.ok) setFailure(r.error);
+    else onOk(r.data);
+  };
+  return { tried, saving, failure, act };
+}
+
+/** Key hint, Cancel and the confirm button (busy while saving). */
+function ActionFooter({
+  keys,
+  confirm,
+  saving,
+  onCancel,
+  danger = false,
+}: {
+  keys: string;
+  confirm: string;
+  saving: boolean;
+  onCancel: () => void;
+  danger?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <span className="muted">{keys}</span>
+      <div className="actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className={danger ? 'btn btn-danger-solid' : 'btn btn-primary'} disabled={saving}>
+          {saving ? t('common.saving') : confirm}
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** The translated refusal of the last attempt, if any. */
+function FailureBanner({ failure }: { failure: AppErrorData | null }) {
+  const { t } = useTranslation();
+  if (!failure) return null;
+  return (
+    <div className="banner banner-error" role="alert">
+      <p>{orderErrorText(t, failure)}</p>
+    </div>
+  );
+}
 
 type ReasonKind = 'release' | 'cancel' | 'close' | 'complete';
 
@@ -34,34 +97,25 @@ export function ReasonDialog({
 }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
-  const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<AppErrorData | null>(null);
+  const { tried, saving, failure, act } = useAction();
   const required = kind !== 'complete';
   const missing = required && !reason.trim();
 
-  const submit = async () => {
-    if (saving) return;
-    setTried(true);
-    setFailure(null);
-    if (missing) return;
-    setSaving(true);
-    const ref = { orderId: order.id, expectedVersion: order.version };
-    const r =
-      kind === 'release'
-        ? await oms['orders.release']({ ...ref, reason: reason.trim() })
-        : kind === 'cancel'
-          ? await oms['orders.cancel']({ ...ref, reason: reason.trim() })
-          : kind === 'close'
-            ? await oms['orders.close']({ ...ref, reason: reason.trim() })
-            : await oms['orders.complete']({ ...ref, note: reason.trim() });
-    setSaving(false);
-    if (!r.ok) {
-      setFailure(r.error);
-      return;
-    }
-    onDone(r.data.status);
-  };
+  const submit = () =>
+    act(
+      missing,
+      async () => {
+        const ref = { orderId: order.id, expectedVersion: order.version };
+        return kind === 'release'
+          ? await oms['orders.release']({ ...ref, reason: reason.trim() })
+          : kind === 'cancel'
+            ? await oms['orders.cancel']({ ...ref, reason: reason.trim() })
+            : kind === 'close'
+              ? await oms['orders.close']({ ...ref, reason: reason.trim() })
+              : await oms['orders.complete']({ ...ref, note: reason.trim() });
+      },
+      (data) => onDone(data.status),
+    );
 
   const issue: FieldIssue | null = tried && missing ? { path: 'reason', code: 'reason-required' } : null;
   return (
@@ -74,30 +128,16 @@ export function ReasonDialog({
       onSubmit={() => void submit()}
       initialFocus="#ord-reason"
       footer={
-        <>
-          <span className="muted">{t('orders.keys.confirm')}</span>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onCancel}>
-              {t('common.cancel')}
-            </button>
-            <button
-              type="submit"
-              className={kind === 'cancel' ? 'btn btn-danger-solid' : 'btn btn-primary'}
-              disabled={saving}
-            >
-              {saving
-                ? t('common.saving')
-                : t(`orders.${kind === 'release' ? 'release' : 'reasonDialog'}.confirm.${kind}`)}
-            </button>
-          </div>
-        </>
+        <ActionFooter
+          keys={t('orders.keys.confirm')}
+          saving={saving}
+          onCancel={onCancel}
+          danger={kind === 'cancel'}
+          confirm={t(`orders.${kind === 'release' ? 'release' : 'reasonDialog'}.confirm.${kind}`)}
+        />
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{orderErrorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <FailureBanner failure={failure} />
       <div className="form-body">
         {kind === 'release' ? (
           <div className="release-why">
@@ -171,9 +211,7 @@ export function SplitDialog({
   const [parts, setParts] = useState<Array<{ qty: Record<number, string>; warehouseId: string }>>([
     { qty: {}, warehouseId: '' },
   ]);
-  const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<AppErrorData | null>(null);
+  const { tried, saving, failure, act } = useAction();
 
   const parsed = parts.map((p) =>
     lines.map((l) => {
@@ -203,31 +241,24 @@ export function SplitDialog({
               ? t('orders.split.needTwo')
               : null;
 
-  const submit = async () => {
-    if (saving) return;
-    setTried(true);
-    setFailure(null);
-    if (problem) return;
-    setSaving(true);
-    const ref = { orderId: o.id, expectedVersion: o.version };
-    const r =
-      mode === 'auto'
-        ? await oms['orders.split']({ ...ref, mode: 'auto' })
-        : await oms['orders.split']({
-            ...ref,
-            mode: 'manual',
-            parts: parsed.map((p, i) => ({
-              lines: p.filter((x) => x.quantity > 0).map((x) => ({ lineNo: x.lineNo, quantity: x.quantity })),
-              warehouseId: parts[i]?.warehouseId || null,
-            })),
-          });
-    setSaving(false);
-    if (!r.ok) {
-      setFailure(r.error);
-      return;
-    }
-    onDone(r.data.children.map((c) => c.number).join(', '));
-  };
+  const submit = () =>
+    act(
+      problem,
+      async () => {
+        const ref = { orderId: o.id, expectedVersion: o.version };
+        return mode === 'auto'
+          ? await oms['orders.split']({ ...ref, mode: 'auto' })
+          : await oms['orders.split']({
+              ...ref,
+              mode: 'manual',
+              parts: parsed.map((p, i) => ({
+                lines: p.filter((x) => x.quantity > 0).map((x) => ({ lineNo: x.lineNo, quantity: x.quantity })),
+                warehouseId: parts[i]?.warehouseId || null,
+              })),
+            });
+      },
+      (data) => onDone(data.children.map((c) => c.number).join(', ')),
+    );
 
   const setQty = (part: number, lineNo: number, text: string) =>
     setParts((ps) => ps.map((p, i) => (i === part ? { ...p, qty: { ...p.qty, [lineNo]: text } } : p)));
@@ -240,24 +271,15 @@ export function SplitDialog({
       size="wide"
       initialFocus={mode === 'manual' ? '#split-q-0-0' : undefined}
       footer={
-        <>
-          <span className="muted">{t('orders.split.keys')}</span>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onCancel}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={saving}>
-              {saving ? t('common.saving') : t('orders.split.confirm', { count: mode === 'auto' ? 2 : partCount })}
-            </button>
-          </div>
-        </>
+        <ActionFooter
+          keys={t('orders.split.keys')}
+          saving={saving}
+          onCancel={onCancel}
+          confirm={t('orders.split.confirm', { count: mode === 'auto' ? 2 : partCount })}
+        />
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{orderErrorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <FailureBanner failure={failure} />
       <div className="form-body">
         <fieldset className="radio-row">
           <legend>{t('orders.split.mode')}</legend>
@@ -414,9 +436,7 @@ export function ShipDialog({
   );
   const [carrierId, setCarrierId] = useState(o.carrier?.id ?? '');
   const [tracking, setTracking] = useState('');
-  const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<AppErrorData | null>(null);
+  const { tried, saving, failure, act } = useAction();
 
   const parsed = lines.map((l) => {
     const text = qty[l.lineNo] ?? '';
@@ -430,23 +450,20 @@ export function ShipDialog({
       ? t('orders.ship.nothing')
       : null;
 
-  const submit = async () => {
-    if (saving) return;
-    setTried(true);
-    setFailure(null);
-    if (problem) return;
-    setSaving(true);
-    const r = await oms['orders.ship']({
-      orderId: o.id,
-      expectedVersion: o.version,
-      carrierId: carrierId || null,
-      trackingNo: tracking,
-      lines: chosen.map((p) => ({ lineNo: p.lineNo, quantity: p.quantity })),
-    });
-    setSaving(false);
-    if (!r.ok) setFailure(r.error);
-    else onDone(r.data.status);
-  };
+  const submit = () =>
+    act(
+      problem,
+      async () => {
+        return await oms['orders.ship']({
+          orderId: o.id,
+          expectedVersion: o.version,
+          carrierId: carrierId || null,
+          trackingNo: tracking,
+          lines: chosen.map((p) => ({ lineNo: p.lineNo, quantity: p.quantity })),
+        });
+      },
+      (data) => onDone(data.status),
+    );
 
   return (
     <Dialog
@@ -455,24 +472,15 @@ export function ShipDialog({
       onSubmit={() => void submit()}
       size="wide"
       footer={
-        <>
-          <span className="muted">{t('orders.keys.confirm')}</span>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onCancel}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={saving}>
-              {saving ? t('common.saving') : t('orders.ship.confirm')}
-            </button>
-          </div>
-        </>
+        <ActionFooter
+          keys={t('orders.keys.confirm')}
+          saving={saving}
+          onCancel={onCancel}
+          confirm={t('orders.ship.confirm')}
+        />
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{orderErrorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <FailureBanner failure={failure} />
       <div className="form-body">
         <div className="form-grid">
           <div className="field">
@@ -583,9 +591,7 @@ export function ReceiveDialog({
       lines.map((l) => [l.lineNo, { qty: String(l.due), lot: l.lot, expiry: '', quality: o.type === 'sales-return' }]),
     ),
   );
-  const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<AppErrorData | null>(null);
+  const { tried, saving, failure, act } = useAction();
 
   const parsed = lines.map((l) => {
     const r = rows[l.lineNo];
@@ -615,27 +621,24 @@ export function ReceiveDialog({
   const set = (lineNo: number, patch: Partial<{ qty: string; lot: string; expiry: string; quality: boolean }>) =>
     setRows((rs) => ({ ...rs, [lineNo]: { qty: '', lot: '', expiry: '', quality: false, ...rs[lineNo], ...patch } }));
 
-  const submit = async () => {
-    if (saving) return;
-    setTried(true);
-    setFailure(null);
-    if (problem) return;
-    setSaving(true);
-    const r = await oms['orders.receive']({
-      orderId: o.id,
-      expectedVersion: o.version,
-      lines: chosen.map((p) => ({
-        lineNo: p.lineNo,
-        quantity: p.quantity,
-        lot: p.lot,
-        expiry: p.expiry,
-        status: p.status,
-      })),
-    });
-    setSaving(false);
-    if (!r.ok) setFailure(r.error);
-    else onDone(r.data.status);
-  };
+  const submit = () =>
+    act(
+      problem,
+      async () => {
+        return await oms['orders.receive']({
+          orderId: o.id,
+          expectedVersion: o.version,
+          lines: chosen.map((p) => ({
+            lineNo: p.lineNo,
+            quantity: p.quantity,
+            lot: p.lot,
+            expiry: p.expiry,
+            status: p.status,
+          })),
+        });
+      },
+      (data) => onDone(data.status),
+    );
 
   return (
     <Dialog
@@ -644,24 +647,15 @@ export function ReceiveDialog({
       onSubmit={() => void submit()}
       size="wide"
       footer={
-        <>
-          <span className="muted">{t('orders.keys.confirm')}</span>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onCancel}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={saving}>
-              {saving ? t('common.saving') : t('orders.receive.confirm')}
-            </button>
-          </div>
-        </>
+        <ActionFooter
+          keys={t('orders.keys.confirm')}
+          saving={saving}
+          onCancel={onCancel}
+          confirm={t('orders.receive.confirm')}
+        />
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{orderErrorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <FailureBanner failure={failure} />
       <div className="form-body">
         <table className="data-table">
           <thead>
@@ -782,9 +776,7 @@ export function ReturnDialog({
   const [warehouseId, setWarehouseId] = useState(o.warehouse?.id ?? '');
   const [exchange, setExchange] = useState(false);
   const [note, setNote] = useState('');
-  const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<AppErrorData | null>(null);
+  const { tried, saving, failure, act } = useAction();
 
   const parsed = lines.map((l) => {
     const text = qty[l.lineNo] ?? '';
@@ -800,34 +792,31 @@ export function ReturnDialog({
         ? t('orders.returns.warehouse')
         : null;
 
-  const submit = async () => {
-    if (saving) return;
-    setTried(true);
-    setFailure(null);
-    if (problem) return;
-    setSaving(true);
-    const r = await oms['orders.create']({
-      submit: true,
-      order: {
-        type: isSales ? 'sales-return' : 'purchase-return',
-        customerId: isSales ? (o.customer?.id ?? null) : null,
-        supplierId: isSales ? null : (o.supplier?.id ?? null),
-        warehouseId,
-        originalOrderId: o.id,
-        exchange: isSales && exchange,
-        note,
-        lines: chosen.map((p) => ({
-          itemId: p.line.itemId,
-          quantity: p.quantity,
-          originalLineNo: p.line.lineNo,
-          lot: p.line.lot,
-        })),
+  const submit = () =>
+    act(
+      problem,
+      async () => {
+        return await oms['orders.create']({
+          submit: true,
+          order: {
+            type: isSales ? 'sales-return' : 'purchase-return',
+            customerId: isSales ? (o.customer?.id ?? null) : null,
+            supplierId: isSales ? null : (o.supplier?.id ?? null),
+            warehouseId,
+            originalOrderId: o.id,
+            exchange: isSales && exchange,
+            note,
+            lines: chosen.map((p) => ({
+              itemId: p.line.itemId,
+              quantity: p.quantity,
+              originalLineNo: p.line.lineNo,
+              lot: p.line.lot,
+            })),
+          },
+        });
       },
-    });
-    setSaving(false);
-    if (!r.ok) setFailure(r.error);
-    else onDone(r.data);
-  };
+      (data) => onDone(data),
+    );
 
   return (
     <Dialog
@@ -837,24 +826,15 @@ export function ReturnDialog({
       size="wide"
       initialFocus="#ret-q-0"
       footer={
-        <>
-          <span className="muted">{t('orders.keys.confirm')}</span>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onCancel}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={saving}>
-              {saving ? t('common.saving') : t('orders.returns.confirm')}
-            </button>
-          </div>
-        </>
+        <ActionFooter
+          keys={t('orders.keys.confirm')}
+          saving={saving}
+          onCancel={onCancel}
+          confirm={t('orders.returns.confirm')}
+        />
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{orderErrorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <FailureBanner failure={failure} />
       <div className="form-body">
         {lines.length === 0 ? (
           <p className="dialog-text">{t('orders.returns.none')}</p>
