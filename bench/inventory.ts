@@ -12,6 +12,7 @@ import type { DB } from '../db/schema.ts';
 import { todayUtc, type SeedReport, type SeedSize } from '../db/seed/seed.ts';
 import { gridInput, type GridInput } from '../core/inventory/schemas.ts';
 import { summarize, time } from './stats.ts';
+import { rawReserve, type RawBucket } from './rawReserve.ts';
 
 /**
  * Inventory benchmarks (I1–I3) on a SQLite database seeded at full scale: 5,000 items, 20
@@ -206,17 +207,6 @@ export async function runInventory(quick: boolean, only?: readonly string[]): Pr
            values (?, ?, ?, 'reserveStock', 1, ?, ?, 'pending')`,
           ),
         };
-        type B = {
-          item_id: string;
-          warehouse_id: string;
-          lot: string;
-          expiry: string;
-          owner_id: string;
-          qty_available: number;
-          qty_reserved: number;
-          received_at: string;
-        };
-        const keyOf = (b: B) => `${b.item_id}|${b.warehouse_id}|${b.lot}|${b.expiry}|${b.owner_id}`;
         const reserveRaw = raw.transaction((demandId: string, lines: (typeof demands)[number]) => {
           const now = new Date().toISOString();
           const day = now.slice(0, 10);
@@ -225,39 +215,29 @@ export async function runInventory(quick: boolean, only?: readonly string[]): Pr
           for (const line of lines) {
             const item = q.item.get(line.itemId) as { expiry_tracked: number } | undefined;
             if (!item || !q.warehouse.get(line.warehouseId)) throw new Error('unknown reference');
-            const fefo = item.expiry_tracked === 1;
-            const buckets = (q.buckets.all(line.itemId, line.warehouseId) as B[])
-              .filter((b) => !fefo || b.expiry === '' || b.expiry >= day)
-              .sort((a, b) => {
-                if (fefo && a.expiry !== b.expiry)
-                  return a.expiry === '' ? 1 : b.expiry === '' ? -1 : a.expiry < b.expiry ? -1 : 1;
-                if (a.received_at !== b.received_at) return a.received_at < b.received_at ? -1 : 1;
-                return keyOf(a) < keyOf(b) ? -1 : 1;
-              });
-            let left = line.quantity;
-            for (const b of buckets) {
-              if (left === 0) break;
-              const take = Math.min(left, b.qty_available - b.qty_reserved);
-              if (take <= 0) continue;
-              r += 1;
-              q.insert.run(
-                `${op}:r${r}`,
-                op,
-                demandId,
-                line.demandLine,
-                b.item_id,
-                b.warehouse_id,
-                b.lot,
-                b.expiry,
-                b.owner_id,
-                take,
-                now,
-              );
-              const after = q.update.get(take, b.item_id, b.warehouse_id, b.lot, b.expiry, b.owner_id) as B;
-              if (after.qty_reserved > after.qty_available) throw new Error('negative stock');
-              left -= take;
-            }
-            if (left > 0) throw new Error(`short by ${left}`);
+            rawReserve(
+              q.buckets.all(line.itemId, line.warehouseId) as RawBucket[],
+              line.quantity,
+              item.expiry_tracked === 1,
+              day,
+              (b, take) => {
+                r += 1;
+                q.insert.run(
+                  `${op}:r${r}`,
+                  op,
+                  demandId,
+                  line.demandLine,
+                  b.item_id,
+                  b.warehouse_id,
+                  b.lot,
+                  b.expiry,
+                  b.owner_id,
+                  take,
+                  now,
+                );
+                return q.update.get(take, b.item_id, b.warehouse_id, b.lot, b.expiry, b.owner_id) as RawBucket;
+              },
+            );
           }
           const meta = q.seq.get() as { last_seq: number; client_id: string };
           q.outbox.run(meta.last_seq, randomUUID(), meta.client_id, JSON.stringify({ demandId, lines }), now);

@@ -13,6 +13,7 @@ import type { SeedReport, SeedSize } from '../db/seed/seed.ts';
 import { createAppHost, DATABASE_FILE } from '../main/app/host.ts';
 import { runImportBench } from './orderImport.ts';
 import { summarize, time } from './stats.ts';
+import { rawReserve, type RawBucket } from './rawReserve.ts';
 
 /**
  * Order-centre benchmarks on a SQLite database seeded once per run with the seed generator's
@@ -545,17 +546,6 @@ export async function runOrders(quick: boolean, only?: readonly string[]): Promi
                values (?, ?, ?, 'createOrder', 1, ?, ?, 'pending')`,
             ),
           };
-          type B = {
-            item_id: string;
-            warehouse_id: string;
-            lot: string;
-            expiry: string;
-            owner_id: string;
-            qty_available: number;
-            qty_reserved: number;
-            received_at: string;
-          };
-          const keyOf = (b: B) => `${b.item_id}|${b.warehouse_id}|${b.lot}|${b.expiry}|${b.owner_id}`;
           const createRaw = raw.transaction((args: ReturnType<typeof input>) => {
             const now = new Date().toISOString();
             const day = now.slice(0, 10);
@@ -601,19 +591,7 @@ export async function runOrders(quick: boolean, only?: readonly string[]): Promi
             for (const c of ['credit', 'quota', 'stock']) q.check.run(id, c, now);
             let r = 0;
             for (const l of lines) {
-              const buckets = (q.buckets.all(l.itemId, warehouseId) as B[])
-                .filter((b) => b.expiry === '' || b.expiry >= day)
-                .sort((a, b) => {
-                  if (a.expiry !== b.expiry)
-                    return a.expiry === '' ? 1 : b.expiry === '' ? -1 : a.expiry < b.expiry ? -1 : 1;
-                  if (a.received_at !== b.received_at) return a.received_at < b.received_at ? -1 : 1;
-                  return keyOf(a) < keyOf(b) ? -1 : 1;
-                });
-              let left = l.quantity;
-              for (const b of buckets) {
-                if (left === 0) break;
-                const take = Math.min(left, b.qty_available - b.qty_reserved);
-                if (take <= 0) continue;
+              rawReserve(q.buckets.all(l.itemId, warehouseId) as RawBucket[], l.quantity, true, day, (b, take) => {
                 r += 1;
                 q.reserve.run(
                   `${id}:r${r}`,
@@ -628,11 +606,8 @@ export async function runOrders(quick: boolean, only?: readonly string[]): Promi
                   take,
                   now,
                 );
-                const after = q.balance.get(take, b.item_id, b.warehouse_id, b.lot, b.expiry, b.owner_id) as B;
-                if (after.qty_reserved > after.qty_available) throw new Error('negative stock');
-                left -= take;
-              }
-              if (left > 0) throw new Error(`short by ${left}`);
+                return q.balance.get(take, b.item_id, b.warehouse_id, b.lot, b.expiry, b.owner_id) as RawBucket;
+              });
             }
             q.event.run(`${id}:e1`, id, 'submit', 'draft', 'approved', '{"run":1}', now);
             const meta = q.seq.get() as { last_seq: number; client_id: string };
