@@ -30,6 +30,11 @@ export interface CommandDef<S extends z.ZodType = z.ZodType, R = unknown> {
   /** The document series a new record of this command is numbered in (e.g. 'sales'). */
   numbering?: (input: unknown) => string;
   run(trx: Transaction<DB>, args: z.output<S>, ctx: CommandContext): Promise<R>;
+  /**
+   * The version before this one, still accepted from desktops not yet updated: its args schema
+   * and how to turn its args into this version's. The server accepts the current and previous.
+   */
+  previous?: { version: number; args: z.ZodType; upgrade(args: unknown): unknown };
 }
 
 export const defineCommand = <S extends z.ZodType, R>(def: CommandDef<S, R>): CommandDef<S, R> => def;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { AppError, fail, ok, type Result } from '../core/errors.ts';
 import { parseInput } from '../core/validation.ts';
 import { appendOutbox } from '../db/outbox.queries.ts';
+import { beginCapture, endCapture } from '../db/replica.queries.ts';
 import { nextDocNumber } from '../db/orders.queries.ts';
 import type { DB } from '../db/schema.ts';
 import type { CommandContext, CommandDef } from './define.ts';
@@ -38,26 +39,66 @@ export async function runCommand(
   try {
     const def = typeof nameOrDef === 'string' ? findCommand(nameOrDef) : nameOrDef;
     if (!def) throw new AppError('command.unknown', `Unknown command ${String(nameOrDef)}`);
-    if (options.version !== undefined && options.version !== def.version)
-      throw new AppError('command.unsupported-version', `${def.name} v${options.version} is not supported`, {
-        supported: [def.version],
-      });
-    const args = parseInput(def.args, rawArgs);
+    const args = commandArgs(def, rawArgs, options.version);
+    const record = options.outbox && !def.localOnly;
     return await db.transaction().execute(async (trx) => {
+      // The undo triggers record what this command changes, so sync can rebase it later.
+      if (record) await beginCapture(trx);
       const data = await def.run(trx, args, ctx);
-      if (!options.outbox || def.localOnly) return { result: ok(data) };
+      if (!record) return { result: ok(data) };
       const mutationId = options.mutationId ?? randomUUID();
       const { seq } = await appendOutbox(trx, {
         mutationId,
         command: def.name,
         commandVersion: def.version,
         args,
+        actor: ctx.actor,
         createdAt: ctx.now,
       });
+      await endCapture(trx);
       return { result: ok(data), outbox: { seq, mutationId } };
     });
   } catch (err) {
     return { result: fail(err) };
+  }
+}
+
+/**
+ * Validates a command's args. A sender one version behind (a desktop not yet updated) is
+ * accepted when the command still knows how to upgrade that version's args; anything else is
+ * `command.unsupported-version`, which sync turns into "update required", never a rejection.
+ */
+export function commandArgs(def: CommandDef, rawArgs: unknown, version?: number): unknown {
+  if (version === undefined || version === def.version) return parseInput(def.args, rawArgs);
+  const previous = def.previous;
+  if (previous && version === previous.version)
+    return parseInput(def.args, previous.upgrade(parseInput(previous.args, rawArgs)));
+  throw new AppError('command.unsupported-version', `${def.name} v${version} is not supported`, {
+    command: def.name,
+    version,
+    supported: previous ? [previous.version, def.version] : [def.version],
+  });
+}
+
+/**
+ * Runs a command inside a transaction the caller owns (the server's push, the desktop's
+ * replay), behind a savepoint: a refusal or error undoes the command's writes and nothing else.
+ */
+export async function runInTransaction(
+  trx: Transaction<DB>,
+  def: CommandDef,
+  args: unknown,
+  ctx: CommandContext,
+): Promise<Result<unknown>> {
+  await sql`savepoint oms_command`.execute(trx);
+  try {
+    const data = await def.run(trx, args, ctx);
+    await sql`release savepoint oms_command`.execute(trx);
+    return ok(data);
+  } catch (err) {
+    await sql`rollback to savepoint oms_command`.execute(trx);
+    await sql`release savepoint oms_command`.execute(trx);
+    return fail(err);
   }
 }
 

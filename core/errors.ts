@@ -48,6 +48,23 @@ export const ERROR_CODES = [
   'order.warehouse-required',
   'command.unknown',
   'command.unsupported-version',
+  'auth.invalid-credentials',
+  'auth.token-expired',
+  'auth.invalid-token',
+  'auth.forbidden',
+  'auth.out-of-scope',
+  'auth.offline-unknown-user',
+  'auth.user-inactive',
+  'sync.update-required',
+  'sync.gap',
+  'sync.unknown-client',
+  'sync.not-configured',
+  'sync.server-unreachable',
+  'sync.issue-not-found',
+  'sync.issue-closed',
+  'sync.no-numbers',
+  'channel.invalid-key',
+  'channel.idempotency-conflict',
   'system.unexpected',
   'system.database-unavailable',
 ] as const;
@@ -116,7 +133,29 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'order.import-invalid':
       return 400;
     case 'api.unauthorized':
+    case 'auth.invalid-credentials':
+    case 'auth.token-expired':
+    case 'auth.invalid-token':
+    case 'auth.offline-unknown-user':
+    case 'channel.invalid-key':
       return 401;
+    case 'auth.forbidden':
+    case 'auth.out-of-scope':
+    case 'auth.user-inactive':
+      return 403;
+    case 'sync.issue-not-found':
+    case 'sync.unknown-client':
+      return 404;
+    case 'sync.gap':
+    case 'sync.issue-closed':
+    case 'sync.no-numbers':
+    case 'channel.idempotency-conflict':
+      return 409;
+    case 'sync.update-required':
+      return 426;
+    case 'sync.not-configured':
+    case 'sync.server-unreachable':
+      return 503;
     case 'api.forbidden-sender':
     case 'order.role-required':
       return 403;

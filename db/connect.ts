@@ -24,6 +24,8 @@ export interface OpenedDb {
   db: Kysely<DB>;
   backend: Backend;
   close(): Promise<void>;
+  /** PostgreSQL / PGlite: LISTEN on a channel; resolves to an unsubscribe function. */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 /** What query functions take, so the same function runs alone or inside a caller's transaction. */
@@ -128,7 +130,12 @@ export function checkpointWhenIdle(db: Kysely<DB>, lastActivity: () => number, e
 export async function openPglite(dataDir?: string): Promise<OpenedDb> {
   const pglite = await PGlite.create(dataDir, { parsers: { [INT8_OID]: parseInt8 } });
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, backend: 'pglite', close: () => db.destroy() };
+  return {
+    db,
+    backend: 'pglite',
+    close: () => db.destroy(),
+    listen: async (channel, onPayload) => pglite.listen(channel, onPayload),
+  };
 }
 
 /**
@@ -172,5 +179,22 @@ export async function openPostgres(url: string, options: { schema?: string } = {
     await db.destroy();
     throw err;
   }
-  return { db, backend: 'postgres', close: () => db.destroy() };
+  const listen = async (channel: string, onPayload: (payload: string) => void) => {
+    // A dedicated connection: a pooled one would be handed to queries and lose the LISTEN.
+    const client = new pg.Client({
+      connectionString: withDefaultUser(url),
+      ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    });
+    await client.connect();
+    client.on('notification', (msg) => {
+      if (msg.channel === channel) onPayload(msg.payload ?? '');
+    });
+    // Errors on an idle listener (server restart) must not crash the process; the caller polls too.
+    client.on('error', () => undefined);
+    await client.query(`listen ${JSON.stringify(channel)}`);
+    return async () => {
+      await client.end().catch(() => undefined);
+    };
+  };
+  return { db, backend: 'postgres', close: () => db.destroy(), listen };
 }

@@ -171,7 +171,7 @@ describe.each(BACKENDS)('data layer on %s', (backend) => {
 
   it('migrations are idempotent and seed the roles of core', async () => {
     const version = await migrateToLatest(t.db, 'desktop');
-    expect(version).toBe('shared/0004_order_grid_indexes desktop/0001_outbox');
+    expect(version).toBe('shared/0004_order_grid_indexes desktop/0002_sync');
     expect(await migrateToLatest(t.db, 'desktop')).toBe(version);
     const roles = await t.db.selectFrom('roles').select('code').orderBy('code').execute();
     expect(roles.map((r) => r.code)).toEqual([...ROLES].sort());
@@ -415,13 +415,14 @@ describe.each(BACKENDS)('data layer on %s', (backend) => {
 
 describe('server target', () => {
   it('has no desktop tables, and migrating it again is a no-op', async () => {
-    const t = await openTestDb('sqlite', 'server');
+    const t = await openTestDb('postgres', 'server');
     try {
       const names = (await t.db.introspection.getTables()).map((x) => x.name);
       expect(names).toContain('items');
       expect(names).not.toContain('outbox');
       expect(names).not.toContain('client_meta');
-      expect(await migrateToLatest(t.db, 'server')).toBe('shared/0004_order_grid_indexes');
+      expect(names).toContain('change_log');
+      expect(await migrateToLatest(t.db, 'server')).toBe('shared/0004_order_grid_indexes server/0001_sync');
     } finally {
       await t.close();
     }

@@ -5,6 +5,8 @@ import * as shared0002 from './migrations/shared/0002_inventory.ts';
 import * as shared0003 from './migrations/shared/0003_orders.ts';
 import * as shared0004 from './migrations/shared/0004_order_grid_indexes.ts';
 import * as desktop0001 from './migrations/desktop/0001_outbox.ts';
+import * as desktop0002 from './migrations/desktop/0002_sync.ts';
+import * as server0001 from './migrations/server/0001_sync.ts';
 
 export interface NamedMigration {
   name: string;
@@ -21,9 +23,14 @@ export const sharedMigrations: readonly NamedMigration[] = [
   { name: '0003_orders', migration: shared0003 },
   { name: '0004_order_grid_indexes', migration: shared0004 },
 ];
-export const desktopMigrations: readonly NamedMigration[] = [{ name: '0001_outbox', migration: desktop0001 }];
+export const desktopMigrations: readonly NamedMigration[] = [
+  { name: '0001_outbox', migration: desktop0001 },
+  { name: '0002_sync', migration: desktop0002 },
+];
+export const serverMigrations: readonly NamedMigration[] = [{ name: '0001_sync', migration: server0001 }];
 
-export type MigrationTarget = 'desktop' | 'server';
+/** `shared`: the shared tables alone (tests of the shared schema on PostgreSQL). */
+export type MigrationTarget = 'desktop' | 'server' | 'shared';
 
 async function currentSchema<T>(db: Kysely<T>): Promise<string> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
@@ -56,6 +63,12 @@ const LISTS = {
     table: 'kysely_migration_desktop',
     lock: 'kysely_migration_lock_desktop',
   },
+  server: {
+    name: 'server',
+    list: serverMigrations,
+    table: 'kysely_migration_server',
+    lock: 'kysely_migration_lock_server',
+  },
 } as const;
 
 /**
@@ -63,7 +76,12 @@ const LISTS = {
  * schema version it is now at, e.g. "shared/0001_master_data desktop/0001_outbox".
  */
 export async function migrateToLatest<T>(db: Kysely<T>, target: MigrationTarget): Promise<string> {
-  const parts = target === 'desktop' ? [LISTS.shared, LISTS.desktop] : [LISTS.shared];
+  const parts =
+    target === 'desktop'
+      ? [LISTS.shared, LISTS.desktop]
+      : target === 'server'
+        ? [LISTS.shared, LISTS.server]
+        : [LISTS.shared];
   const version: string[] = [];
   // Kysely's Migrator looks for its tables in every schema unless told one; with several schemas
   // in one database (tests, tenants) it would find another schema's table and skip creating its own.

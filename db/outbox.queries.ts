@@ -19,6 +19,8 @@ export interface NewOutboxEntry {
   command: string;
   commandVersion: number;
   args: unknown;
+  /** Who ran it here: a replay after a rebase runs as the same clerk. */
+  actor?: unknown;
   createdAt: string;
 }
 
@@ -65,6 +67,7 @@ export async function appendOutbox(
       command: entry.command,
       command_version: entry.commandVersion,
       args_json: JSON.stringify(entry.args),
+      actor_json: entry.actor === undefined ? null : JSON.stringify(entry.actor),
       created_at: entry.createdAt,
     })
     .execute();

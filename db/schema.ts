@@ -153,6 +153,7 @@ export interface ClientMetaTable {
   id: number;
   client_id: string;
   last_seq: number;
+  capture_seq: number | null;
 }
 
 export interface OutboxTable {
@@ -164,6 +165,60 @@ export interface OutboxTable {
   args_json: string;
   created_at: string;
   status: Generated<string>;
+  actor_json: string | null;
+  result_json: string | null;
+  feed_seq: number | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+// ---------- desktop sync bookkeeping (desktop/0002_sync) ----------
+export interface UndoLogTable {
+  id: Generated<number>;
+  seq: number;
+  tbl: string;
+  pk: string;
+  old: string | null;
+}
+
+export interface SyncStateTable {
+  key: string;
+  value: string;
+}
+
+export interface SyncIssuesTable {
+  mutation_id: string;
+  seq: number;
+  command: string;
+  command_version: number;
+  args_json: string;
+  actor_json: string | null;
+  status: string;
+  error_json: string;
+  created_at: string;
+  reported_at: string;
+  resolution: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resent_as: string | null;
+}
+
+export interface NumberBlocksTable {
+  series: string;
+  first_no: number;
+  last_no: number;
+  next_no: number;
+}
+
+export interface CredentialsTable {
+  username: string;
+  user_id: string;
+  display_name: string;
+  roles_json: string;
+  scopes_json: string;
+  salt: string;
+  hash: string;
+  verified_at: string;
 }
 
 // ---------- inventory (shared/0002_inventory) ----------
@@ -481,6 +536,11 @@ export interface DB {
   user_scopes: UserScopesTable;
   client_meta: ClientMetaTable;
   outbox: OutboxTable;
+  undo_log: UndoLogTable;
+  sync_state: SyncStateTable;
+  sync_issues: SyncIssuesTable;
+  number_blocks: NumberBlocksTable;
+  credentials: CredentialsTable;
   stock_movements: StockMovementsTable;
   stock_reservations: StockReservationsTable;
   stock_balances: StockBalancesTable;

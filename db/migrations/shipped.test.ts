@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { desktopMigrations, sharedMigrations } from '../migrate.ts';
+import { desktopMigrations, serverMigrations, sharedMigrations } from '../migrate.ts';
 import shipped from './shipped.json' with { type: 'json' };
 
 /*
@@ -15,7 +15,7 @@ const sha256 = (path: string) =>
     .update(readFileSync(new URL(path, here), 'utf8').replaceAll('\r\n', '\n'))
     .digest('hex');
 
-const LISTS = { shared: sharedMigrations, desktop: desktopMigrations } as const;
+const LISTS = { shared: sharedMigrations, desktop: desktopMigrations, server: serverMigrations } as const;
 const entries = Object.entries(shipped as Record<string, string>);
 
 describe('shipped migrations', () => {

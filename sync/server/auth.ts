@@ -1,0 +1,165 @@
+import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
+import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { sql } from 'kysely';
+import { accessOf, type Access, type ScopeGrant } from '../../core/auth/permissions.ts';
+import { AppError } from '../../core/errors.ts';
+import type { Database } from '../../db/connect.ts';
+import type { SessionUser } from '../protocol/index.ts';
+
+/*
+ * Passwords: scrypt (memory-hard, salted, in Node's own crypto), stored as
+ * `scrypt$N$r$p$salt$hash`. The parameters travel with the hash so they can be raised later.
+ */
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
+
+function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: number, keylen: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, keylen, { N, r, p, maxmem: 128 * N * r * 2 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p, SCRYPT.keylen);
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
+  if (!stored) return false;
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const key = await scryptAsync(
+    password,
+    Buffer.from(salt, 'base64'),
+    Number(n),
+    Number(r),
+    Number(p),
+    expected.length,
+  );
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** The signing key, made once and kept in the database so every server process agrees. */
+export async function signingKey(db: Database): Promise<Uint8Array> {
+  await sql`insert into server_secrets (name, value) values ('jwt', ${randomBytes(32).toString('base64')})
+    on conflict (name) do nothing`.execute(db);
+  await sql`insert into server_secrets (name, value) values ('server-id', ${randomUUID()})
+    on conflict (name) do nothing`.execute(db);
+  const { rows } = await sql<{ value: string }>`select value from server_secrets where name = 'jwt'`.execute(db);
+  return Buffer.from(rows[0]!.value, 'base64');
+}
+
+export async function serverId(db: Database): Promise<string> {
+  const { rows } = await sql<{ value: string }>`select value from server_secrets where name = 'server-id'`.execute(db);
+  return rows[0]!.value;
+}
+
+export interface AuthSettings {
+  key: Uint8Array;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+export interface Principal {
+  user: SessionUser;
+  access: Access;
+}
+
+/** The user as the database says now (roles and scopes are never taken from the token). */
+export async function loadPrincipal(db: Database, userId: string): Promise<Principal> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'active'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw new AppError('auth.invalid-token', 'Unknown user');
+  if (user.active !== 1) throw new AppError('auth.user-inactive', 'User is deactivated');
+  const roles = (await db.selectFrom('user_roles').select('role_code').where('user_id', '=', userId).execute()).map(
+    (r) => r.role_code,
+  );
+  const scopes: ScopeGrant[] = (
+    await db.selectFrom('user_scopes').select(['scope_kind', 'scope_id']).where('user_id', '=', userId).execute()
+  ).map((s) => ({ kind: s.scope_kind, id: s.scope_id }));
+  return {
+    user: { id: user.id, username: user.username, displayName: user.display_name, roles, scopes },
+    access: accessOf(user.id, roles, scopes),
+  };
+}
+
+export async function issueAccessToken(settings: AuthSettings, userId: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(`${settings.accessTtlSeconds}s`)
+    .setAudience('dockside-sync')
+    .sign(settings.key);
+}
+
+export async function verifyAccessToken(settings: AuthSettings, header: string | undefined): Promise<string> {
+  const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+  if (!token) throw new AppError('auth.invalid-token', 'Missing bearer token');
+  try {
+    const { payload } = await jwtVerify(token, settings.key, { audience: 'dockside-sync', algorithms: ['HS256'] });
+    if (!payload.sub) throw new AppError('auth.invalid-token', 'Token names no user');
+    return payload.sub;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (err instanceof joseErrors.JWTExpired) throw new AppError('auth.token-expired', 'Access token expired');
+    throw new AppError('auth.invalid-token', 'Access token is not valid');
+  }
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function issueRefreshToken(
+  db: Database,
+  settings: AuthSettings,
+  userId: string,
+  clientId: string | null,
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const expires = new Date(Date.now() + settings.refreshTtlSeconds * 1000).toISOString();
+  await sql`insert into refresh_tokens (id, user_id, token_hash, client_id, expires_at)
+    values (${randomUUID()}, ${userId}, ${sha256(token)}, ${clientId}, ${expires})`.execute(db);
+  return token;
+}
+
+/** Rotation: the presented token is revoked and its user returned; a reused one is refused. */
+export async function consumeRefreshToken(
+  db: Database,
+  token: string,
+): Promise<{ userId: string; clientId: string | null }> {
+  const { rows } = await sql<{ user_id: string; client_id: string | null }>`
+    update refresh_tokens set revoked_at = now()
+    where token_hash = ${sha256(token)} and revoked_at is null and expires_at > now()
+    returning user_id, client_id`.execute(db);
+  const row = rows[0];
+  if (!row) throw new AppError('auth.invalid-token', 'Refresh token is unknown, used or expired');
+  return { userId: row.user_id, clientId: row.client_id };
+}
+
+export async function revokeRefreshToken(db: Database, token: string): Promise<void> {
+  await sql`update refresh_tokens set revoked_at = now() where token_hash = ${sha256(token)} and revoked_at is null`.execute(
+    db,
+  );
+}
+
+export async function checkCredentials(db: Database, username: string, password: string): Promise<string> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'active'])
+    .where('username', '=', username)
+    .executeTakeFirst();
+  // Hash anyway when the user is unknown, so timing does not tell which user names exist.
+  const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
+  if (!user || !ok) throw new AppError('auth.invalid-credentials', 'Wrong user name or password');
+  if (user.active !== 1) throw new AppError('auth.user-inactive', 'User is deactivated');
+  return user.id;
+}
+
+let dummy: Promise<string> | undefined;
+const dummyHash = () => (dummy ??= hashPassword(randomUUID()));
