@@ -166,7 +166,7 @@ describe.each(BACKENDS)('master-data commands on %s', (backend) => {
   });
 
   it('replays the desktop outbox on a server database to the same records', async () => {
-    const server = await openTestDb('sqlite', 'server');
+    const server = await openTestDb('sqlite', 'shared');
     try {
       for (const row of await listOutbox(t.db, { limit: 1000 })) {
         await runCommand(server.db, row.command, row.args, ctx(row.createdAt), {

@@ -111,10 +111,12 @@ export async function argsFromInput(
   db: Kysely<DB>,
   def: CommandDef,
   input: unknown,
-  env: { device: string; newId?: () => string },
+  env: { device: string; newId?: () => string; blocks?: boolean },
 ): Promise<unknown> {
   if (!def.fromInput) return input;
-  const number = def.numbering ? await nextDocNumber(db, def.numbering(input), env.device) : undefined;
+  const number = def.numbering
+    ? await nextDocNumber(db, def.numbering(input), { device: env.device, blocks: env.blocks ?? false })
+    : undefined;
   return def.fromInput(input, env.newId ?? randomUUID, number);
 }
 

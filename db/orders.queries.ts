@@ -1,3 +1,4 @@
+import { drawNumbers, type NumberSource } from './numbering.queries.ts';
 import { sql, type Insertable, type SqlBool } from 'kysely';
 import type { CheckSetting } from '../core/orders/rules.ts';
 import type { CheckCode, OrderStatus, OrderType } from '../core/orders/schemas.ts';
@@ -22,15 +23,9 @@ export const NUMBER_PREFIX: Record<OrderType, string> = {
  * The next document number of a series on this database: `SO-<device>-000042`. The device tag
  * keeps two desktops apart until the server hands out number ranges (the sync issue).
  */
-export async function nextDocNumber(db: Database, prefix: string, device: string): Promise<string> {
-  const series = `${prefix}-${device}`;
-  const row = await db
-    .insertInto('doc_counters')
-    .values({ prefix: series, last_no: 1 })
-    .onConflict((oc) => oc.column('prefix').doUpdateSet({ last_no: sql`doc_counters.last_no + 1` }))
-    .returning('last_no')
-    .executeTakeFirstOrThrow();
-  return `${series}-${String(row.last_no).padStart(6, '0')}`;
+/** The next number of a series (see db/numbering.queries.ts for where numbers come from). */
+export async function nextDocNumber(db: Database, prefix: string, source: NumberSource): Promise<string> {
+  return (await drawNumbers(db, prefix, 1, source))[0]!;
 }
 
 // ---------- documents ----------

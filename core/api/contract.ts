@@ -3,6 +3,7 @@ import { inventoryApi } from './inventory.api.ts';
 import { masterdataApi } from './masterdata.api.ts';
 import { orderImportApi } from './orderImport.api.ts';
 import { ordersApi } from './orders.api.ts';
+import { syncApi } from './sync.api.ts';
 import { systemApi } from './system.api.ts';
 
 /**
@@ -12,6 +13,7 @@ import { systemApi } from './system.api.ts';
  */
 export const contract = {
   ...systemApi,
+  ...syncApi,
   ...masterdataApi,
   ...inventoryApi,
   ...ordersApi,

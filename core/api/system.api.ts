@@ -12,16 +12,6 @@ export const systemInfo = z.object({
   schemaVersion: z.string(),
 });
 
-/** What the status bar shows; the sync issue fills `online` and `lastSyncAt` for real. */
-export const syncStatus = z.object({
-  serverConfigured: z.boolean(),
-  online: z.boolean(),
-  pendingCommands: z.number().int(),
-  rejectedCommands: z.number().int(),
-  lastSyncAt: z.string().nullable(),
-});
-
 export const systemApi = {
   'system.info': query(z.object({}).default({}), systemInfo),
-  'sync.status': query(z.object({}).default({}), syncStatus),
 } as const;

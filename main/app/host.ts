@@ -9,9 +9,11 @@ import { argsFromInput, deviceTagOf, runCommand } from '../../commands/runner.ts
 import { checkpointWhenIdle, openSqlite } from '../../db/connect.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { ensureClientId } from '../../db/outbox.queries.ts';
+import { installUndoCapture } from '../../db/replica.queries.ts';
 import { seedIfEmpty } from '../../db/seed/seed.ts';
 import { buildJobHandlers, type JobHandlers } from './jobs.ts';
 import { buildQueryHandlers, type QueryHandlers } from './queries.ts';
+import { DesktopSync } from './sync.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface AppHostOptions {
@@ -26,6 +28,8 @@ export interface AppHostOptions {
    */
   userName?: string;
   roles?: readonly string[];
+  /** Run the sync loop and live channel (default true; tests may drive sync by hand). */
+  syncInBackground?: boolean;
 }
 
 export interface AppHost {
@@ -46,9 +50,20 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   const { db } = conn;
   const schemaVersion = await migrateToLatest(db, 'desktop');
   const clientId = await ensureClientId(db, randomUUID);
+  await installUndoCapture(db);
   const device = deviceTagOf(clientId);
-  const actor = { userId: null, name: options.userName ?? 'local', roles: options.roles ?? ['administrator'] };
-  if (options.seedDemoData) await seedIfEmpty(db);
+  const localActor = { userId: null, name: options.userName ?? 'local', roles: options.roles ?? ['administrator'] };
+  const sync = new DesktopSync({
+    db,
+    clientId,
+    serverUrl: options.serverUrl,
+    appVersion: APP_VERSION,
+    localActor,
+    background: options.syncInBackground ?? true,
+  });
+  await sync.start();
+  // Demo data only for a desktop on its own: with a server, the replica comes from the server.
+  if (options.seedDemoData && !sync.usesBlocks) await seedIfEmpty(db);
 
   const queries: QueryHandlers = buildQueryHandlers({
     db,
@@ -60,15 +75,26 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       serverUrl: options.serverUrl,
       schemaVersion,
     },
+    sync,
   });
 
-  const context = () => ({ actor, now: new Date().toISOString(), origin: 'desktop' as const });
-  const jobs: JobHandlers = buildJobHandlers({
-    db,
-    device,
-    context,
-    run: (name, args) => runCommand(db, name, args, context(), { outbox: true }),
-  });
+  const context = () => ({ actor: sync.actor(), now: new Date().toISOString(), origin: 'desktop' as const });
+  const jobs: JobHandlers = buildJobHandlers(
+    {
+      db,
+      device,
+      get blocks() {
+        return sync.usesBlocks;
+      },
+      context,
+      run: async (name, args) => {
+        const outcome = await runCommand(db, name, args, context(), { outbox: true });
+        if (outcome.outbox) sync.changed();
+        return outcome;
+      },
+    },
+    sync,
+  );
 
   let lastActivity = Date.now();
   const stopCheckpoints = checkpointWhenIdle(db, () => lastActivity);
@@ -100,8 +126,10 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     if (!def) throw new AppError('command.unknown', `No command behind ${channel}`);
     // Validate the API input first so errors point at the clerk's fields, not at wrapped args.
     const parsed: unknown = parseInput(endpoint.input, input);
-    const args = await argsFromInput(db, def, parsed, { device });
-    const { result } = await runCommand(db, def, args, context(), { outbox: true });
+    const ctx = context();
+    const args = await argsFromInput(db, def, parsed, { device, blocks: sync.usesBlocks });
+    const { result, outbox } = await runCommand(db, def, args, ctx, { outbox: true });
+    if (outbox) sync.changed();
     return result;
   }
 
@@ -109,6 +137,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     handle,
     close: async () => {
       stopCheckpoints();
+      await sync.close();
       await conn.close();
     },
   };

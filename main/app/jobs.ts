@@ -4,6 +4,7 @@ import type { CommandContext } from '../../commands/define.ts';
 import type { CommandOutcome } from '../../commands/runner.ts';
 import type { Database } from '../../db/connect.ts';
 import { createOrderImportJobs } from './orderImport.ts';
+import type { DesktopSync } from './sync.ts';
 
 type JobChannel = { [K in keyof Contract]: Contract[K]['kind'] extends 'job' ? K : never }[keyof Contract];
 export type JobHandlers = {
@@ -17,9 +18,18 @@ export interface JobEnv {
   context(): CommandContext;
   /** This desktop's document-number series tag. */
   device: string;
+  /** Number from server-issued blocks first (a desktop database). */
+  blocks: boolean;
 }
 
 /** Long tasks of the desktop core: each job channel of the contract has its handler here. */
-export function buildJobHandlers(env: JobEnv): JobHandlers {
-  return { ...createOrderImportJobs(env) };
+export function buildJobHandlers(env: JobEnv, sync: DesktopSync): JobHandlers {
+  return {
+    ...createOrderImportJobs(env),
+    'sync.resolveIssue': (input) => sync.resolveIssue(input),
+    'sync.now': () => sync.syncNow(),
+    'sync.setServer': ({ serverUrl }) => sync.setServer(serverUrl),
+    'auth.signIn': ({ username, password }) => sync.signIn(username, password),
+    'auth.signOut': () => sync.signOut(),
+  };
 }

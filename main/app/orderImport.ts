@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+
 import Papa from 'papaparse';
 import readXlsxFile, { type Sheet } from 'read-excel-file/node';
 import type { ImportReport, ImportStatus } from '../../core/api/orderImport.api.ts';
@@ -27,6 +27,7 @@ import {
 } from '../../core/orders/import.ts';
 import type { CreateOrderArgs } from '../../commands/orders.commands.ts';
 import type { Database } from '../../db/connect.ts';
+import { drawNumbers } from '../../db/numbering.queries.ts';
 import { NUMBER_PREFIX } from '../../db/orders.queries.ts';
 import type { JobEnv, JobHandlers } from './jobs.ts';
 
@@ -330,19 +331,6 @@ export async function validateFile(
  * same format as `nextDocNumber` (db/orders.queries.ts), which takes one statement per number —
  * at ~10 statements per imported order, one more each was 10 % of an import.
  */
-export async function reserveNumbers(db: Database, prefix: string, device: string, n: number): Promise<string[]> {
-  if (n < 1) return [];
-  const series = `${prefix}-${device}`;
-  const row = await db
-    .insertInto('doc_counters')
-    .values({ prefix: series, last_no: n })
-    .onConflict((oc) => oc.column('prefix').doUpdateSet({ last_no: sql`doc_counters.last_no + ${n}` }))
-    .returning('last_no')
-    .executeTakeFirstOrThrow();
-  const first = row.last_no - n + 1;
-  return Array.from({ length: n }, (_, i) => `${series}-${String(first + i).padStart(6, '0')}`);
-}
-
 // ---------- the job ----------
 interface Job {
   status: ImportStatus;
@@ -402,7 +390,10 @@ export function createOrderImportJobs(
     let at = 0;
     while (at < orders.length) {
       const chunk = orders.slice(at, at + size);
-      const numbers = await reserveNumbers(env.db, NUMBER_PREFIX.sales, env.device, chunk.length);
+      const numbers = await drawNumbers(env.db, NUMBER_PREFIX.sales, chunk.length, {
+        device: env.device,
+        blocks: env.blocks,
+      });
       await breathe();
       let pending = chunk.map((o, i) => ({
         planned: o,

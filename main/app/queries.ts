@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import type { Contract } from '../../core/api/contract.ts';
 import type { Database } from '../../db/connect.ts';
 import { getMaster, listMaster, type MasterEntity } from '../../db/masterdata.queries.ts';
-import { countOutbox } from '../../db/outbox.queries.ts';
 import { AppError } from '../../core/errors.ts';
 import {
   inventoryGrid,
@@ -15,6 +14,7 @@ import {
 } from '../../db/inventory.queries.ts';
 import { loadTransferRecord } from '../../commands/inventory.commands.ts';
 import { orderQueryHandlers } from './orderQueries.ts';
+import type { DesktopSync } from './sync.ts';
 
 type QueryChannel = { [K in keyof Contract]: Contract[K]['kind'] extends 'query' ? K : never }[keyof Contract];
 export type QueryHandlers = {
@@ -24,6 +24,7 @@ export type QueryHandlers = {
 export interface QueryEnv {
   db: Database;
   info: z.output<Contract['system.info']['output']>;
+  sync: DesktopSync;
 }
 
 async function mustGet<E extends MasterEntity>(db: Database, entity: E, id: string) {
@@ -33,17 +34,14 @@ async function mustGet<E extends MasterEntity>(db: Database, entity: E, id: stri
 }
 
 /** Read-only handlers: one per query channel of the contract, checked by the compiler. */
-export function buildQueryHandlers({ db, info }: QueryEnv): QueryHandlers {
+export function buildQueryHandlers({ db, info, sync }: QueryEnv): QueryHandlers {
   return {
     ...orderQueryHandlers(db),
     'system.info': async () => info,
-    'sync.status': async () => ({
-      serverConfigured: info.serverUrl !== null,
-      online: false,
-      pendingCommands: await countOutbox(db, 'pending'),
-      rejectedCommands: await countOutbox(db, 'rejected'),
-      lastSyncAt: null,
-    }),
+    'sync.status': () => sync.status(),
+    'sync.issues': ({ status }) => sync.issues(status),
+    'sync.settings': async () => sync.settings(),
+    'auth.session': async () => sync.session(),
     'items.list': async (input) => ({ rows: await listMaster(db, 'items', input) }),
     'items.get': ({ id }) => mustGet(db, 'items', id),
     'warehouses.list': async (input) => ({ rows: await listMaster(db, 'warehouses', input) }),

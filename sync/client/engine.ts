@@ -42,6 +42,8 @@ export interface SyncEngineOptions {
   /** Periodic sync while online, in case a live event was missed. */
   pollMs?: number;
   onStatus?: (status: SyncStatus) => void;
+  /** After each successful round (e.g. refill document-number blocks). Failures are ignored. */
+  afterRound?: () => Promise<void>;
   /** Don't open the SSE live channel (tests that drive sync by hand). */
   live?: boolean;
 }
@@ -176,6 +178,31 @@ export class SyncEngine {
       this.accessToken = await this.refresh();
       return call(this.accessToken);
     }
+  }
+
+  /** Asks the server for number blocks (per-device ranges) for the given series. */
+  async requestNumberBlocks(
+    series: string[],
+    size: number,
+  ): Promise<{ series: string; first: number; last: number }[]> {
+    const res = await this.authed((token) =>
+      this.options.transport.post<{ blocks: { series: string; first: number; last: number }[] }>(
+        '/sync/numbers',
+        { clientId: this.options.clientId, series, size },
+        token,
+      ),
+    );
+    return res.blocks;
+  }
+
+  /** The user of the stored session (the last online sign-in), if any. */
+  async sessionUser(): Promise<SessionUser | null> {
+    const user = await this.getState(K.user);
+    return user ? (JSON.parse(user) as SessionUser) : null;
+  }
+
+  get state(): SyncState {
+    return this.status.state;
   }
 
   // ---------- one round ----------
@@ -381,6 +408,7 @@ export class SyncEngine {
     await this.setStatus({ state: 'syncing' });
     try {
       await this.syncOnce();
+      await this.options.afterRound?.().catch(() => undefined);
       this.failures = 0;
       await this.setStatus({ state: this.updateRequired ? 'update-required' : 'online', lastError: null });
       this.ensureLive();

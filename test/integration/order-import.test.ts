@@ -15,7 +15,8 @@ import { ensureClientId } from '../../db/outbox.queries.ts';
 import { DEMO_SIZE, seedDatabase } from '../../db/seed/seed.ts';
 import { createAppHost, DATABASE_FILE, type AppHost } from '../../main/app/host.ts';
 import type { JobEnv } from '../../main/app/jobs.ts';
-import { createOrderImportJobs, readXlsx, reserveNumbers } from '../../main/app/orderImport.ts';
+import { createOrderImportJobs, readXlsx } from '../../main/app/orderImport.ts';
+import { addNumberBlocks, drawNumbers, numbersLeft } from '../../db/numbering.queries.ts';
 import { sampleCsv, sampleRows, sampleXlsx } from '../../scripts/order-import-sample.ts';
 
 /**
@@ -406,6 +407,7 @@ describe('order import when the database changes during the import (job env on a
     env = {
       db: conn.db,
       device,
+      blocks: true,
       context,
       run: (name, args) => runCommand(conn.db, name, args, context(), { outbox: true }),
     };
@@ -497,20 +499,32 @@ describe('order import when the database changes during the import (job env on a
   });
 
   it('reserves document numbers in the series and format of nextDocNumber, one statement per chunk', async () => {
-    const before = await nextDocNumber(conn.db, 'SO', env.device);
-    const batch = await reserveNumbers(conn.db, 'SO', env.device, 3);
-    const after = await nextDocNumber(conn.db, 'SO', env.device);
+    const before = await nextDocNumber(conn.db, 'SO', { device: env.device, blocks: true });
+    const batch = await drawNumbers(conn.db, 'SO', 3, { device: env.device, blocks: true });
+    const after = await nextDocNumber(conn.db, 'SO', { device: env.device, blocks: true });
     const no = (n: string) => Number(n.slice(n.lastIndexOf('-') + 1));
     const series = before.slice(0, before.lastIndexOf('-'));
     expect([before, ...batch, after].map(no)).toEqual([0, 1, 2, 3, 4].map((k) => no(before) + k));
     for (const n of [...batch, after]) expect(n.slice(0, n.lastIndexOf('-'))).toBe(series);
     expect(batch[0]).toMatch(/^SO-[0-9A-F]{4}-\d{6}$/);
     // A series without a counter yet starts at 1.
-    expect(await reserveNumbers(conn.db, 'ZZ', env.device, 2)).toEqual([
+    expect(await drawNumbers(conn.db, 'ZZ', 2, { device: env.device, blocks: true })).toEqual([
       `ZZ-${env.device}-000001`,
       `ZZ-${env.device}-000002`,
     ]);
-    expect(await reserveNumbers(conn.db, 'ZZ', env.device, 0)).toEqual([]);
+    expect(await drawNumbers(conn.db, 'ZZ', 0, { device: env.device, blocks: true })).toEqual([]);
+  });
+
+  it('draws from server-issued blocks first, across blocks, then falls back to the device series', async () => {
+    await addNumberBlocks(conn.db, [
+      { series: 'YY', first: 1001, last: 1002 },
+      { series: 'YY', first: 5001, last: 5003 },
+    ]);
+    expect(await numbersLeft(conn.db, 'YY')).toBe(5);
+    const src = { device: env.device, blocks: true };
+    expect(await drawNumbers(conn.db, 'YY', 3, src)).toEqual(['YY-0001001', 'YY-0001002', 'YY-0005001']);
+    expect(await drawNumbers(conn.db, 'YY', 3, src)).toEqual(['YY-0005002', 'YY-0005003', `YY-${env.device}-000001`]);
+    expect(await numbersLeft(conn.db, 'YY')).toBe(0);
   });
 
   it('valid-rows: an order created meanwhile is left out with duplicate-external-ref; the others are created', async () => {

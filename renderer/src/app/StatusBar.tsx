@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { syncStatus, systemInfo } from '../../../core/api/system.api.ts';
+import type { syncStatus } from '../../../core/api/sync.api.ts';
+import type { systemInfo } from '../../../core/api/system.api.ts';
 import { oms } from '../api/client.ts';
 import { formatDateTime } from '../masterdata/columns.ts';
 
