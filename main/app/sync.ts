@@ -137,14 +137,7 @@ export class DesktopSync {
   }
 
   async syncNow(): Promise<Status> {
-    const engine = this.mustEngine();
-    try {
-      await engine.syncOnce();
-      await this.afterRound().catch(() => undefined);
-    } catch (err) {
-      if (!(err instanceof Unreachable)) throw err;
-    }
-    engine.kick();
+    await this.mustEngine().roundNow();
     return this.status();
   }
 
@@ -192,7 +185,7 @@ export class DesktopSync {
     await this.remember(session.user, password);
     this.user = session.user;
     this.offline = false;
-    engine.start();
+    if (this.options.background !== false) engine.start();
     engine.kick();
     return this.session();
   }
@@ -221,7 +214,7 @@ export class DesktopSync {
     }
     this.user = user;
     this.offline = true;
-    engine.start();
+    if (this.options.background !== false) engine.start();
     return this.session();
   }
 

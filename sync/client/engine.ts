@@ -375,6 +375,19 @@ export class SyncEngine {
     await this.running?.catch(() => undefined);
   }
 
+  /**
+   * One round now, serialised with the background loop (never two rounds at once on one
+   * database); resolves when it is done, with the status it left.
+   */
+  async roundNow(): Promise<SyncStatus> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.round().finally(() => {
+      this.running = null;
+    });
+    await this.running;
+    return this.currentStatus();
+  }
+
   /** Something changed locally (or the live channel spoke): sync soon. */
   kick(): void {
     if (this.stopped) return;
