@@ -28,6 +28,8 @@ import { saveUser } from '../server/users.ts';
  */
 export interface TestServer {
   url: string;
+  /** The PostgreSQL schema it runs in (join it with startTestServer('postgres', { schema })). */
+  schema: string;
   server: SyncServer;
   conn: OpenedDb;
   createUser(username: string, roles: Role[], scopes?: ScopeGrant[], password?: string): Promise<string>;
@@ -40,10 +42,18 @@ export const PASSWORD = 'correct horse battery';
 
 export async function startTestServer(
   backend: 'pglite' | 'postgres',
-  options: Partial<SyncServerOptions> & { port?: number } = {},
+  options: Partial<SyncServerOptions> & {
+    port?: number;
+    /** PostgreSQL: join an existing schema (another server process on the same database); it is not dropped on close. */
+    schema?: string;
+    /** PGlite: a data folder (a server restarted on the same data). */
+    dataDir?: string;
+  } = {},
 ): Promise<TestServer> {
-  const schema = `s_${randomUUID().replaceAll('-', '')}`;
-  const conn = backend === 'pglite' ? await openPglite() : await openPostgres(testDatabaseUrl(), { schema });
+  const shared = options.schema !== undefined;
+  const schema = options.schema ?? `s_${randomUUID().replaceAll('-', '')}`;
+  const conn =
+    backend === 'pglite' ? await openPglite(options.dataDir) : await openPostgres(testDatabaseUrl(), { schema });
   const server = await createSyncServer({ conn, ...options });
   const address = await server.app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const ctx: CommandContext = {
@@ -55,6 +65,7 @@ export async function startTestServer(
     url: address,
     server,
     conn,
+    schema,
     createUser: (username, roles, scopes = [], password = PASSWORD) =>
       saveUser(conn.db, { username, displayName: username, password, roles, scopes }),
     async run(name, input) {
@@ -66,7 +77,7 @@ export async function startTestServer(
     },
     async close() {
       await server.close();
-      if (backend === 'postgres') {
+      if (backend === 'postgres' && !shared) {
         const { sql } = await import('kysely');
         await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(conn.db);
       }
