@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// npm start [-- --data-dir DIR --port N --server-url URL --web --no-demo]
-// Builds what is missing, then launches Electron where its binary can run; otherwise the web
-// shell on 127.0.0.1, saying why in one line. Plain JS so it runs before anything is compiled.
+// npm start [-- --data-dir DIR --port N --server-url URL --standalone --web --no-demo]
+// Builds what is missing, starts the central server on its embedded PGlite (demo data, one user
+// per role) unless --server-url names one or --standalone asks for none, then launches Electron
+// where its binary can run; otherwise the web shell on 127.0.0.1, saying why in one line.
+// Plain JS so it runs before anything is compiled.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -15,6 +17,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     'server-url': { type: 'string' },
     web: { type: 'boolean' },
+    standalone: { type: 'boolean' },
     'no-demo': { type: 'boolean' },
   },
 });
@@ -41,6 +44,47 @@ if (builtAt < Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(roo
   run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
 }
 
+const SERVER_PORT = Number(process.env.OMS_SERVER_PORT ?? 5290);
+const children = [];
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    for (const c of children) c.kill(signal);
+  });
+
+async function ready(url) {
+  try {
+    const res = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The embedded central server (PGlite in .data/server), reused if one already answers. */
+async function startEmbeddedServer() {
+  const url = `http://127.0.0.1:${SERVER_PORT}`;
+  if (await ready(url)) return url;
+  console.log('Starting the central server (PGlite, first start seeds the demo data)…');
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'sync/server/main.ts'), '--demo', '--quiet', `--port=${SERVER_PORT}`],
+    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  children.push(server);
+  server.on('exit', (code) => {
+    if (code) console.error(`The central server stopped (exit ${code}).`);
+  });
+  for (let i = 0; i < 600; i++) {
+    if (await ready(url)) return url;
+    if (server.exitCode !== null) process.exit(server.exitCode || 1);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.error('The central server did not become ready within 5 minutes.');
+  process.exit(1);
+}
+
+if (!values['server-url'] && !values.standalone) values['server-url'] = await startEmbeddedServer();
+
 const shellArgs = [];
 for (const flag of ['data-dir', 'port', 'server-url']) if (values[flag]) shellArgs.push(`--${flag}=${values[flag]}`);
 if (values['no-demo']) shellArgs.push('--no-demo');
@@ -52,7 +96,11 @@ if (!values.web) {
   if (probe.ok) {
     run(process.execPath, [join(root, 'scripts/build-electron.mjs')]);
     const child = launchElectron(probe.binary, shellArgs, process.env);
-    child.on('exit', (code) => process.exit(code ?? 0));
+    children.push(child);
+    child.on('exit', (code) => {
+      for (const c of children) c.kill('SIGTERM');
+      process.exit(code ?? 0);
+    });
     await new Promise(() => {});
   }
   reason = `Electron cannot start here (${probe.reason})`;
@@ -63,5 +111,8 @@ const child = spawn(
   ['--import', 'tsx', join(root, 'main/web/cli.ts'), `--reason=${reason}`, ...shellArgs],
   { cwd: root, stdio: 'inherit' },
 );
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
+children.push(child);
+child.on('exit', (code) => {
+  for (const c of children) if (c !== child) c.kill('SIGTERM');
+  process.exit(code ?? 0);
+});
