@@ -36,6 +36,8 @@ export interface PendingCommand {
   args: unknown;
   actor: CommandContext['actor'];
   createdAt: string;
+  /** pending: not yet answered; applied: the server ran it, its effect is on the way in the feed. */
+  status: string;
 }
 
 export interface Settlement {
@@ -70,7 +72,7 @@ const LOCAL_ACTOR: CommandContext['actor'] = { userId: null, name: 'local', role
 export async function pendingCommands(db: Kysely<DB> | Parameters<typeof applyChanges>[0]): Promise<PendingCommand[]> {
   const rows = await db
     .selectFrom('outbox')
-    .select(['seq', 'mutation_id', 'command', 'command_version', 'args_json', 'actor_json', 'created_at'])
+    .select(['seq', 'mutation_id', 'command', 'command_version', 'args_json', 'actor_json', 'created_at', 'status'])
     .orderBy('seq')
     .execute();
   return rows.map((r) => ({
@@ -81,6 +83,7 @@ export async function pendingCommands(db: Kysely<DB> | Parameters<typeof applyCh
     args: JSON.parse(r.args_json) as unknown,
     actor: r.actor_json ? (JSON.parse(r.actor_json) as CommandContext['actor']) : LOCAL_ACTOR,
     createdAt: r.created_at,
+    status: r.status,
   }));
 }
 
@@ -151,7 +154,9 @@ export async function rebase(db: Kysely<DB>, input: RebaseInput, now: () => stri
     let replayFailed = 0;
     if (input.replay !== false)
       for (const p of picked) {
-        if (settled.has(p.seq)) continue;
+        // The server already ran it: its effect arrives with a later page of this pull, so
+        // replaying it here would only be undone again (and cost a replay per page).
+        if (settled.has(p.seq) || p.status === 'applied') continue;
         const ok = await replay(trx, p, now);
         if (ok) replayed += 1;
         else replayFailed += 1;
@@ -203,7 +208,7 @@ async function replay(
 export async function replayAll(db: Kysely<DB>, now: () => string): Promise<number> {
   return db.transaction().execute(async (trx) => {
     let n = 0;
-    for (const p of await pendingCommands(trx)) if (await replay(trx, p, now)) n += 1;
+    for (const p of await pendingCommands(trx)) if (p.status !== 'applied' && (await replay(trx, p, now))) n += 1;
     return n;
   });
 }
