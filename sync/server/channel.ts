@@ -34,6 +34,7 @@ import { createOrder } from '../../commands/orders.commands.ts';
 import { commandArgs, runInTransaction } from '../../commands/runner.ts';
 import type { Database } from '../../db/connect.ts';
 import { sealFeed } from '../../db/feed.queries.ts';
+import { formatDocNumber } from '../../db/numbering.queries.ts';
 import type { ServerContext } from './app.ts';
 import { authenticateApiKey, type ApiChannel } from './apiKeys.ts';
 import { nextServerNumber } from './numbers.ts';
@@ -374,8 +375,8 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 const lockKey = (db: Database, key: string) =>
   sql`select pg_advisory_xact_lock(hashtextextended(${key}, 7202))`.execute(db);
 
-/** The server's own numbers come from the counter that also feeds desktops' blocks. */
-export const serverOrderNumber = (n: number): string => `SO-${String(n).padStart(7, '0')}`;
+/** The server's own numbers come from the counter that also feeds desktops' blocks, in their format. */
+export const serverOrderNumber = (n: number): string => formatDocNumber('SO', n);
 
 type Stored = { status: number; body: unknown; replayed: boolean };
 
