@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors.ts';
 import { addNumberBlocks, numbersLeft } from '../../db/numbering.queries.ts';
 import { NUMBER_PREFIX } from '../../db/orders.queries.ts';
 import type { DB } from '../../db/schema.ts';
-import { SyncEngine, type SyncStatus } from '../../sync/client/engine.ts';
+import { deviceSecret, SyncEngine, type SyncStatus } from '../../sync/client/engine.ts';
 import { HttpTransport, Unreachable } from '../../sync/client/transport.ts';
 import { hashPassword, verifyPassword } from '../../sync/passwords.ts';
 import type { Session, SessionUser } from '../../sync/protocol/index.ts';
@@ -176,7 +176,12 @@ export class DesktopSync {
     const transport = new HttpTransport(this.serverUrl!);
     let session: Session;
     try {
-      session = await transport.post<Session>('/auth/login', { username, password, clientId: this.options.clientId });
+      session = await transport.post<Session>('/auth/login', {
+        username,
+        password,
+        clientId: this.options.clientId,
+        deviceSecret: await deviceSecret(this.options.db),
+      });
     } catch (err) {
       if (!(err instanceof Unreachable)) throw err;
       return this.signInOffline(engine, username, password);

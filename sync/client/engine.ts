@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError, type AppErrorData } from '../../core/errors.ts';
 import type { DB } from '../../db/schema.ts';
@@ -46,6 +47,25 @@ export interface SyncEngineOptions {
   afterRound?: () => Promise<void>;
   /** Don't open the SSE live channel (tests that drive sync by hand). */
   live?: boolean;
+}
+
+/**
+ * This desktop's device secret (made once, kept in its database): sign-ins present it so the
+ * server binds the client id to this device and refuses it from any other.
+ */
+export async function deviceSecret(db: Kysely<DB>): Promise<string> {
+  const value = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('sync_state')
+    .values({ key: 'device_secret', value })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('sync_state')
+    .select('value')
+    .where('key', '=', 'device_secret')
+    .executeTakeFirstOrThrow();
+  return row.value;
 }
 
 const K = {

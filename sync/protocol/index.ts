@@ -114,6 +114,8 @@ export const loginRequestSchema = z.object({
   username: z.string().min(1).max(100),
   password: z.string().min(1).max(200),
   clientId: clientId.optional(),
+  /** A random secret the desktop keeps in its database: binds its client id to this device. */
+  deviceSecret: z.string().min(20).max(200).optional(),
 });
 
 export const refreshRequestSchema = z.object({ refreshToken: z.string().min(20).max(200) });

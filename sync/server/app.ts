@@ -16,6 +16,8 @@ import {
   type Session,
 } from '../protocol/index.ts';
 import {
+  assertClientAccess,
+  bindClient,
   checkCredentials,
   consumeRefreshToken,
   issueAccessToken,
@@ -102,8 +104,15 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     void reply.code(statusOf(appError.code)).send(fail(appError));
   });
 
+  const claimsOf = (req: FastifyRequest) => verifyAccessToken(auth, req.headers.authorization);
   const principalOf = async (req: FastifyRequest): Promise<Principal> =>
-    loadPrincipal(db, await verifyAccessToken(auth, req.headers.authorization));
+    loadPrincipal(db, (await claimsOf(req)).userId);
+  /** The principal, allowed to act for this desktop (device-bound sessions). */
+  const principalFor = async (req: FastifyRequest, clientId: string): Promise<Principal> => {
+    const claims = await claimsOf(req);
+    await assertClientAccess(db, claims, clientId);
+    return loadPrincipal(db, claims.userId);
+  };
 
   const checkProtocol = (protocol: number) => {
     if (!SUPPORTED_PROTOCOLS.includes(protocol))
@@ -115,7 +124,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   const session = async (userId: string, clientId: string | null): Promise<Session> => {
     const principal = await loadPrincipal(db, userId);
     return {
-      accessToken: await issueAccessToken(auth, userId),
+      accessToken: await issueAccessToken(auth, userId, clientId),
       refreshToken: await issueRefreshToken(db, auth, userId, clientId),
       expiresIn: auth.accessTtlSeconds,
       user: principal.user,
@@ -135,7 +144,10 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   app.post('/auth/login', async (req) => {
     const body = parseInput(loginRequestSchema, req.body);
     const userId = await checkCredentials(db, body.username, body.password);
-    return ok(await session(userId, body.clientId ?? null));
+    // Bound to the device only when it proves itself with its secret.
+    const bound = body.clientId && body.deviceSecret ? body.clientId : null;
+    if (bound && body.deviceSecret) await bindClient(db, bound, userId, body.deviceSecret);
+    return ok(await session(userId, bound));
   });
   app.post('/auth/refresh', async (req) => {
     const body = parseInput(refreshRequestSchema, req.body);
@@ -150,8 +162,8 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   app.get('/auth/me', async (req) => ok((await principalOf(req)).user));
 
   app.post('/sync/push', async (req) => {
-    const principal = await principalOf(req);
     const body = parseInput(pushRequestSchema, req.body);
+    const principal = await principalFor(req, body.clientId);
     checkProtocol(body.protocol);
     const response = await processPush(db, principal, body, {
       now,
@@ -161,16 +173,16 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   });
 
   app.post('/sync/pull', async (req) => {
-    const principal = await principalOf(req);
     const body = parseInput(pullRequestSchema, req.body);
+    const principal = await principalFor(req, body.clientId);
     checkProtocol(body.protocol);
     await registerClient(db, body.clientId, principal, { protocol: body.protocol });
     return ok(await processPull(db, principal, body, serverId));
   });
 
   app.post('/sync/numbers', async (req) => {
-    const principal = await principalOf(req);
     const body = parseInput(numberBlockRequestSchema, req.body);
+    const principal = await principalFor(req, body.clientId);
     await registerClient(db, body.clientId, principal, { protocol: SUPPORTED_PROTOCOLS.at(-1)! });
     return ok(await issueNumberBlocks(db, body.clientId, body.series, body.size ?? 1000));
   });

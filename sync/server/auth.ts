@@ -56,8 +56,12 @@ export async function loadPrincipal(db: Database, userId: string): Promise<Princ
   };
 }
 
-export async function issueAccessToken(settings: AuthSettings, userId: string): Promise<string> {
-  return new SignJWT({})
+export async function issueAccessToken(
+  settings: AuthSettings,
+  userId: string,
+  clientId: string | null,
+): Promise<string> {
+  return new SignJWT(clientId ? { cid: clientId } : {})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
     .setIssuedAt()
@@ -66,13 +70,19 @@ export async function issueAccessToken(settings: AuthSettings, userId: string): 
     .sign(settings.key);
 }
 
-export async function verifyAccessToken(settings: AuthSettings, header: string | undefined): Promise<string> {
+export interface TokenClaims {
+  userId: string;
+  /** The desktop the session was opened on (device-bound), if any. */
+  clientId: string | null;
+}
+
+export async function verifyAccessToken(settings: AuthSettings, header: string | undefined): Promise<TokenClaims> {
   const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
   if (!token) throw new AppError('auth.invalid-token', 'Missing bearer token');
   try {
     const { payload } = await jwtVerify(token, settings.key, { audience: 'dockside-sync', algorithms: ['HS256'] });
     if (!payload.sub) throw new AppError('auth.invalid-token', 'Token names no user');
-    return payload.sub;
+    return { userId: payload.sub, clientId: typeof payload['cid'] === 'string' ? payload['cid'] : null };
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (err instanceof joseErrors.JWTExpired) throw new AppError('auth.token-expired', 'Access token expired');
@@ -107,6 +117,35 @@ export async function consumeRefreshToken(
   const row = rows[0];
   if (!row) throw new AppError('auth.invalid-token', 'Refresh token is unknown, used or expired');
   return { userId: row.user_id, clientId: row.client_id };
+}
+
+/**
+ * Binds a client id to the device that first signed in with it: later sign-ins under that id
+ * must present the same device secret, so another device cannot take over its sequence.
+ */
+export async function bindClient(db: Database, clientId: string, userId: string, deviceSecret: string): Promise<void> {
+  const hash = sha256(deviceSecret);
+  const { rows } = await sql<{ secret_hash: string | null }>`
+    select secret_hash from sync_clients where client_id = ${clientId}`.execute(db);
+  const existing = rows[0];
+  if (existing?.secret_hash && existing.secret_hash !== hash)
+    throw new AppError('auth.forbidden', 'This desktop id belongs to another device');
+  if (!existing)
+    await sql`insert into sync_clients (client_id, user_id, secret_hash) values (${clientId}, ${userId}, ${hash})
+      on conflict (client_id) do nothing`.execute(db);
+  else if (!existing.secret_hash)
+    await sql`update sync_clients set secret_hash = ${hash} where client_id = ${clientId}`.execute(db);
+}
+
+/** A session may act for a client only if bound to it, or for a client no device has bound. */
+export async function assertClientAccess(db: Database, claims: TokenClaims, clientId: string): Promise<void> {
+  if (claims.clientId !== null) {
+    if (claims.clientId !== clientId) throw new AppError('auth.forbidden', 'This session belongs to another desktop');
+    return;
+  }
+  const { rows } = await sql<{ secret_hash: string | null }>`
+    select secret_hash from sync_clients where client_id = ${clientId}`.execute(db);
+  if (rows[0]?.secret_hash) throw new AppError('auth.forbidden', 'This desktop id belongs to another device');
 }
 
 export async function revokeRefreshToken(db: Database, token: string): Promise<void> {

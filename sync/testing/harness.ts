@@ -15,7 +15,7 @@ import { ensureClientId } from '../../db/outbox.queries.ts';
 import { installUndoCapture } from '../../db/replica.queries.ts';
 import type { DB } from '../../db/schema.ts';
 import { testDatabaseUrl } from '../../db/testing/backends.ts';
-import { SyncEngine, type SyncEngineOptions } from '../client/engine.ts';
+import { deviceSecret, SyncEngine, type SyncEngineOptions } from '../client/engine.ts';
 import { HttpTransport } from '../client/transport.ts';
 import type { Session } from '../protocol/index.ts';
 import { createSyncServer, type SyncServer, type SyncServerOptions } from '../server/app.ts';
@@ -123,7 +123,12 @@ export async function openTestDesktop(
     engine,
     actor: { userId: null, name: 'local', roles: ['administrator'] },
     async signIn(username, password = PASSWORD) {
-      const session = await transport.post<Session>('/auth/login', { username, password, clientId });
+      const session = await transport.post<Session>('/auth/login', {
+        username,
+        password,
+        clientId,
+        deviceSecret: await deviceSecret(conn.db),
+      });
       await engine.adoptSession(session);
       desktop.actor = { userId: session.user.id, name: session.user.displayName, roles: session.user.roles };
       return session;

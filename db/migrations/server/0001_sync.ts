@@ -43,6 +43,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     user_id text not null references users (id),
     last_seq bigint not null default 0,
     scope_hash text not null default '',
+    -- SHA-256 of the desktop's device secret: a client id cannot be taken over by another device.
+    secret_hash text,
     app_version text,
     protocol integer,
     created_at timestamptz not null default now(),
