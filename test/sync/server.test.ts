@@ -161,24 +161,6 @@ describe('auth', () => {
     expect(reused).toMatchObject({ status: 401, body: { error: { code: 'auth.invalid-token' } } });
   });
 
-  it('binds a client id to the device that signed in with it: another device or session cannot act for it', async () => {
-    const clientId = randomUUID();
-    const login = (deviceSecret: string) =>
-      post(server.url, '/auth/login', { username: 'alice', password: PASSWORD, clientId, deviceSecret });
-    const first = await login('a'.repeat(32));
-    expect(first.status).toBe(200);
-    expect((await login('a'.repeat(32))).status).toBe(200);
-    expect(await login('b'.repeat(32))).toMatchObject({ status: 403, body: { error: { code: 'auth.forbidden' } } });
-    const pull = (token: string, forClient: string) =>
-      post(server.url, '/sync/pull', { protocol: 1, clientId: forClient, cursor: null }, token);
-    const token = first.body.data.accessToken as string;
-    expect((await pull(token, clientId)).status).toBe(200);
-    expect(await pull(token, randomUUID())).toMatchObject({ status: 403, body: { error: { code: 'auth.forbidden' } } });
-    // A session opened without a device may not act for a device-bound client either.
-    const unbound = await post(server.url, '/auth/login', { username: 'alice', password: PASSWORD });
-    expect(await pull(unbound.body.data.accessToken as string, clientId)).toMatchObject({ status: 403 });
-  });
-
   it('a role may not run what its permissions do not list: the push is a stored rejection, not an error', async () => {
     const d = await openTestDesktop(server.url);
     try {
@@ -196,4 +178,31 @@ describe('auth', () => {
       await d.close();
     }
   }, 30_000);
+});
+
+describe('device-bound sessions', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('postgres');
+    await server.createUser('alice', ['warehouse-clerk']);
+  }, 30_000);
+  afterAll(async () => server?.close());
+
+  it('binds a client id to the device that signed in with it: another device or session cannot act for it', async () => {
+    const clientId = randomUUID();
+    const login = (deviceSecret: string) =>
+      post(server.url, '/auth/login', { username: 'alice', password: PASSWORD, clientId, deviceSecret });
+    const first = await login('a'.repeat(32));
+    expect(first.status).toBe(200);
+    expect((await login('a'.repeat(32))).status).toBe(200);
+    expect(await login('b'.repeat(32))).toMatchObject({ status: 403, body: { error: { code: 'auth.forbidden' } } });
+    const pull = (token: string, forClient: string) =>
+      post(server.url, '/sync/pull', { protocol: 1, clientId: forClient, cursor: null }, token);
+    const token = first.body.data.accessToken as string;
+    expect((await pull(token, clientId)).status).toBe(200);
+    expect(await pull(token, randomUUID())).toMatchObject({ status: 403, body: { error: { code: 'auth.forbidden' } } });
+    // A session opened without a device may not act for a device-bound client either.
+    const unbound = await post(server.url, '/auth/login', { username: 'alice', password: PASSWORD });
+    expect(await pull(unbound.body.data.accessToken as string, clientId)).toMatchObject({ status: 403 });
+  });
 });
