@@ -1,0 +1,3 @@
+import { queuedCommandsSuite } from './faults.queue.ts';
+
+queuedCommandsSuite('postgres');
