@@ -34,13 +34,15 @@ export async function installFeedCapture(db: Kysely<DB>): Promise<void> {
             old_k := old_k || jsonb_build_array(old_src -> TG_ARGV[i]);
           end loop;
           if old_k <> k then
-            insert into change_log (txid, tbl, pk, op, row) values (txid_current(), TG_TABLE_NAME, old_k, 'D', null);
+            insert into change_log (txid, tbl, pk, op, row, old_row)
+            values (txid_current(), TG_TABLE_NAME, old_k, 'D', null, old_src);
           end if;
         end if;
-        insert into change_log (txid, tbl, pk, op, row)
+        insert into change_log (txid, tbl, pk, op, row, old_row)
         values (txid_current(), TG_TABLE_NAME, k,
                 case when TG_OP = 'DELETE' then 'D' else 'U' end,
-                case when TG_OP = 'DELETE' then null else src end);
+                case when TG_OP = 'DELETE' then null else src end,
+                case when TG_OP = 'INSERT' then null else to_jsonb(OLD) end);
         return null;
       end $$`.execute(trx);
     await sql`
@@ -104,6 +106,8 @@ export interface FeedChange {
   pk: unknown[];
   /** Null for a delete. */
   row: Record<string, unknown> | null;
+  /** The row before an update or delete (never sent: scope decisions only). */
+  old: Record<string, unknown> | null;
 }
 
 export interface FeedHead {
@@ -146,8 +150,9 @@ export async function readFeed(
     pk: unknown[];
     op: string;
     row: unknown;
+    old_row: unknown;
   }>`
-    select t.seq, t.client_id, t.client_seq, c.tbl, c.pk, c.op, c.row
+    select t.seq, t.client_id, t.client_seq, c.tbl, c.pk, c.op, c.row, c.old_row
     from change_tx t join change_log c on c.txid = t.txid
     where t.seq > ${after} and t.seq <= ${through}
     order by t.seq, c.id`.execute(db);
@@ -158,6 +163,7 @@ export async function readFeed(
     table: r.tbl,
     pk: r.pk,
     row: r.op === 'D' ? null : stripOmitted(r.tbl, r.row as Record<string, unknown>),
+    old: (r.old_row as Record<string, unknown> | null) ?? null,
   }));
   return { changes, through };
 }

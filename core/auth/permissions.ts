@@ -61,7 +61,7 @@ const BY_COMMAND: Record<string, readonly Role[]> = {
   saveWarehouseRule: ['supervisor'],
   saveCarrierRule: ['supervisor'],
   saveSplitRule: ['supervisor'],
-  setCustomerCredit: ['supervisor', 'finance-clerk'],
+  setCreditPosition: ['supervisor', 'finance-clerk'],
   setExchangeRate: ['supervisor', 'finance-clerk'],
 };
 
@@ -96,11 +96,12 @@ export function accessOf(userId: string, roles: readonly string[], scopes: reado
   const wh = scopes.filter((s) => s.kind === 'warehouse').map((s) => s.id);
   const owners = scopes.filter((s) => s.kind === 'owner').map((s) => s.id);
   const supplier = scopes.find((s) => s.kind === 'supplier')?.id ?? null;
-  const supplierOnly = roles.includes('supplier-clerk') && !roles.includes('administrator');
+  // A supplier grant narrows whoever holds it to that supplier, whatever the roles; a supplier
+  // clerk without one sees no supplier's documents at all.
+  const supplierOnly = supplier !== null || (roles.includes('supplier-clerk') && !roles.includes('administrator'));
   return {
     userId,
     roles,
-    // A supplier clerk without a supplier grant sees no supplier's documents at all.
     warehouses: supplierOnly ? new Set() : wh.length > 0 ? new Set(wh) : 'all',
     supplier: supplierOnly ? (supplier ?? '\u0000none') : null,
     owners: owners.length > 0 ? new Set(owners) : 'all',

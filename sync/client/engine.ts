@@ -50,6 +50,42 @@ export interface SyncEngineOptions {
 }
 
 /**
+ * Moves the pending commands from `fromSeq` on to start at `toSeq` (keeping their order, their
+ * undo images and the dense sequence): the server already holds other commands under those
+ * numbers, e.g. after this desktop was restored from an older copy of its database file.
+ */
+export async function renumberOutbox(db: Kysely<DB>, fromSeq: number, toSeq: number): Promise<void> {
+  if (toSeq <= fromSeq) throw new AppError('sync.gap', `Cannot move #${fromSeq} down to #${toSeq}`);
+  const shift = toSeq - fromSeq;
+  await db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('outbox')
+      .select('seq')
+      .where('seq', '>=', fromSeq)
+      .orderBy('seq', 'desc')
+      .execute();
+    // Highest first, so no row lands on a seq still taken.
+    for (const r of rows) {
+      await trx
+        .updateTable('outbox')
+        .set({ seq: r.seq + shift })
+        .where('seq', '=', r.seq)
+        .execute();
+      await trx
+        .updateTable('undo_log')
+        .set({ seq: r.seq + shift })
+        .where('seq', '=', r.seq)
+        .execute();
+    }
+    await trx
+      .updateTable('client_meta')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', shift) }))
+      .where('id', '=', 1)
+      .execute();
+  });
+}
+
+/**
  * This desktop's device secret (made once, kept in its database): sign-ins present it so the
  * server binds the client id to this device and refuses it from any other.
  */
@@ -277,6 +313,10 @@ export class SyncEngine {
         this.updateRequired = true;
         throw new AppError('sync.update-required', 'The server needs a newer version of this app');
       }
+      if (response.stopped?.reason === 'seq-reused') {
+        await renumberOutbox(this.db, response.stopped.seq, response.stopped.expectedSeq);
+        continue;
+      }
       if (response.stopped?.reason === 'gap')
         throw new AppError('sync.gap', `The server expects #${response.stopped.expectedSeq}`, {
           expectedSeq: response.stopped.expectedSeq,
@@ -289,7 +329,18 @@ export class SyncEngine {
   private async recordResults(results: readonly MutationResult[]): Promise<void> {
     const settleNow: Settlement[] = [];
     const cursor = Number((await this.getState(K.cursor)) ?? -1);
+    const ours = new Map(
+      (
+        await this.db
+          .selectFrom('outbox')
+          .select(['seq', 'mutation_id'])
+          .where('seq', 'in', results.length > 0 ? results.map((r) => r.seq) : [-1])
+          .execute()
+      ).map((r) => [r.seq, r.mutation_id]),
+    );
     for (const r of results) {
+      // Only the server's answer about this very command settles it.
+      if (ours.get(r.seq) !== r.mutationId) continue;
       // Applied with an effect not yet pulled: wait for the feed, so it is never counted twice.
       if (r.status === 'applied' && r.feedSeq !== null && r.feedSeq > cursor) {
         await this.db

@@ -48,7 +48,12 @@ export const pushResponseSchema = z.object({
   results: z.array(mutationResultSchema),
   /** Why the batch stopped before its end (a gap, or a command version the server lacks). */
   stopped: z
-    .object({ seq: z.number().int(), reason: z.enum(['gap', 'update-required']), expectedSeq: z.number().int() })
+    .object({
+      seq: z.number().int(),
+      /** seq-reused: the server ran another command under this seq (a desktop restored from an old file). */
+      reason: z.enum(['gap', 'update-required', 'seq-reused']),
+      expectedSeq: z.number().int(),
+    })
     .optional(),
   /** The last seq the server has processed for this client. */
   lastSeq: z.number().int(),

@@ -41,6 +41,7 @@ export interface SyncServerOptions {
   logger?: boolean | { level: string };
   accessTtlSeconds?: number;
   refreshTtlSeconds?: number;
+  refreshReuseGraceSeconds?: number;
   /** Server clock for command contexts (tests). */
   now?: () => string;
   /** Extra routes (the Open API intake) registered on the same instance. */
@@ -63,6 +64,12 @@ export interface SyncServer {
 
 const statusOf = (code: string) => (isErrorCode(code) ? httpStatusOf(code) : 500);
 
+/** fastify's own refusals of a request (unparseable JSON, a body too large, a bad content type). */
+const isClientError = (err: unknown): boolean => {
+  const status = (err as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+};
+
 /**
  * The central server: a stateless HTTP tier over one PostgreSQL (or an embedded PGlite). Every
  * process may serve every request; the only shared state is the database (feed positions are
@@ -77,6 +84,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     key: await signingKey(db),
     accessTtlSeconds: options.accessTtlSeconds ?? 900,
     refreshTtlSeconds: options.refreshTtlSeconds ?? 30 * 24 * 3600,
+    refreshReuseGraceSeconds: options.refreshReuseGraceSeconds ?? 60,
   };
   const serverId = await readServerId(db);
   const live = new LiveChannel();
@@ -97,8 +105,8 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
         ? err
         : (err as { validation?: unknown }).validation
           ? new AppError('validation.invalid-input', String((err as Error).message))
-          : (err as { statusCode?: number }).statusCode === 413
-            ? new AppError('validation.invalid-input', 'Request body too large')
+          : isClientError(err)
+            ? new AppError('validation.invalid-input', String((err as Error).message))
             : AppError.from(err);
     if (appError.code === 'system.unexpected') reply.log.error({ err }, 'unexpected error');
     void reply.code(statusOf(appError.code)).send(fail(appError));
@@ -151,7 +159,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   });
   app.post('/auth/refresh', async (req) => {
     const body = parseInput(refreshRequestSchema, req.body);
-    const { userId, clientId } = await consumeRefreshToken(db, body.refreshToken);
+    const { userId, clientId } = await consumeRefreshToken(db, body.refreshToken, auth.refreshReuseGraceSeconds);
     return ok(await session(userId, clientId));
   });
   app.post('/auth/logout', async (req) => {

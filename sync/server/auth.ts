@@ -28,6 +28,8 @@ export interface AuthSettings {
   key: Uint8Array;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  /** How long a rotated refresh token is still accepted (its successor's answer may be lost). */
+  refreshReuseGraceSeconds: number;
 }
 
 export interface Principal {
@@ -105,14 +107,18 @@ export async function issueRefreshToken(
   return token;
 }
 
-/** Rotation: the presented token is revoked and its user returned; a reused one is refused. */
+/** Rotation: the presented token is revoked and its user returned; one reused later is refused. */
 export async function consumeRefreshToken(
   db: Database,
   token: string,
+  graceSeconds = 60,
 ): Promise<{ userId: string; clientId: string | null }> {
+  // A token rotated less than a minute ago is still accepted: the answer carrying its successor
+  // may have been lost on the way (a network cut), and the desktop can only present the old one.
   const { rows } = await sql<{ user_id: string; client_id: string | null }>`
-    update refresh_tokens set revoked_at = now()
-    where token_hash = ${sha256(token)} and revoked_at is null and expires_at > now()
+    update refresh_tokens set revoked_at = coalesce(revoked_at, now())
+    where token_hash = ${sha256(token)} and expires_at > now()
+      and (revoked_at is null or revoked_at > now() - make_interval(secs => ${graceSeconds}))
     returning user_id, client_id`.execute(db);
   const row = rows[0];
   if (!row) throw new AppError('auth.invalid-token', 'Refresh token is unknown, used or expired');

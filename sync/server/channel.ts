@@ -13,19 +13,15 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ImportIssue } from '../../core/api/orderImport.api.ts';
 import { AppError, fail, httpStatusOf, type FieldIssue } from '../../core/errors.ts';
-import { toGtin14 } from '../../core/gs1.ts';
 import { CURRENCIES, formatMinor, type Currency } from '../../core/money.ts';
 import {
   collectReferences,
   readHeader,
   runToEnd,
   validateImport,
-  type CustomerRef,
-  type GtinRef,
   type ImportLookups,
   type ImportReferences,
   type PlannedOrder,
-  type RefRecord,
 } from '../../core/orders/import.ts';
 import { ORDER_STATUSES } from '../../core/orders/schemas.ts';
 import { validate } from '../../core/validation.ts';
@@ -33,6 +29,7 @@ import type { CommandContext } from '../../commands/define.ts';
 import { createOrder } from '../../commands/orders.commands.ts';
 import { commandArgs, runInTransaction } from '../../commands/runner.ts';
 import type { Database } from '../../db/connect.ts';
+import { loadLookups } from '../../db/orderImport.queries.ts';
 import { sealFeed } from '../../db/feed.queries.ts';
 import { formatDocNumber } from '../../db/numbering.queries.ts';
 import type { ServerContext } from './app.ts';
@@ -280,68 +277,13 @@ function issuesToError(issues: readonly ImportIssue[]): AppError {
   return new AppError('validation.invalid-input', `Invalid input${where}`, { fields });
 }
 
-/**
- * Loads what one order names.
- * TODO(lead): the same queries as `loadLookups` in main/app/orderImport.ts, which sync/ may not
- * import (eslint zones); once that function lives in db/, call it here instead.
- */
-async function loadLookups(db: Database, channel: ApiChannel, refs: ImportReferences): Promise<ImportLookups> {
-  const list = (s: Set<string>) => (s.size === 0 ? [''] : [...s]);
-  const customers = new Map<string, CustomerRef>();
-  for (const r of await db
-    .selectFrom('customers')
-    .select(['id', 'code', 'active', 'currency'])
-    .where('code', 'in', list(refs.customers))
-    .execute())
-    customers.set(r.code, { id: r.id, active: r.active === 1, currency: r.currency as Currency });
-  const warehouses = new Map<string, RefRecord>();
-  for (const r of await db
-    .selectFrom('warehouses')
-    .select(['id', 'code', 'active'])
-    .where('code', 'in', list(refs.warehouses))
-    .execute())
-    warehouses.set(r.code, { id: r.id, active: r.active === 1 });
-  const skus = new Map<string, RefRecord>();
-  for (const r of await db
-    .selectFrom('items')
-    .select(['id', 'sku', 'active'])
-    .where('sku', 'in', list(refs.skus))
-    .execute())
-    skus.set(r.sku, { id: r.id, active: r.active === 1 });
-  // A GTIN-14 may be stored as GTIN-13, -12 or -8 (kept as entered): its forms without leading zeros.
-  const forms = [...refs.gtins].flatMap((g) =>
-    [0, 1, 2, 6].filter((n) => g.startsWith('0'.repeat(n))).map((n) => g.slice(n)),
-  );
-  const gtins = new Map<string, GtinRef>();
-  for (const r of await db
-    .selectFrom('items')
-    .select(['id', 'gtin', 'active'])
-    .where('gtin', 'in', forms.length === 0 ? [''] : forms)
-    .execute())
-    if (r.gtin !== null) gtins.set(toGtin14(r.gtin), { id: r.id, active: r.active === 1, factor: 1 });
-  for (const r of await db
-    .selectFrom('item_uoms as u')
-    .innerJoin('items as i', 'i.id', 'u.item_id')
-    .select(['u.item_id', 'u.gtin', 'u.factor', 'i.active'])
-    .where('u.gtin', 'in', forms.length === 0 ? [''] : forms)
-    .execute())
-    if (r.gtin !== null) gtins.set(toGtin14(r.gtin), { id: r.item_id, active: r.active === 1, factor: r.factor });
-  const existing = new Map<string, string>();
-  for (const r of await db
-    .selectFrom('orders')
-    .select(['external_ref', 'number'])
-    .where('channel_id', '=', channel.channelId)
-    .where('external_ref', 'in', list(refs.externalRefs))
-    .execute())
-    if (r.external_ref !== null) existing.set(r.external_ref, r.number);
+/** Loads what one order names: the import's lookups, the channel always the key's own. */
+async function lookupsFor(db: Database, channel: ApiChannel, refs: ImportReferences): Promise<ImportLookups> {
+  const all = await loadLookups(db, refs);
   return {
-    customer: (code) => customers.get(code),
-    warehouse: (code) => warehouses.get(code),
+    ...all,
     // A request is always the key's channel: no other channel code can appear.
     channel: (code) => (code === channel.code ? { id: channel.channelId, active: true } : undefined),
-    itemBySku: (sku) => skus.get(sku),
-    itemByGtin: (gtin14) => gtins.get(gtin14),
-    existingOrder: (channelId, ref) => (channelId === channel.channelId ? existing.get(ref) : undefined),
   };
 }
 
@@ -349,7 +291,7 @@ async function loadLookups(db: Database, channel: ApiChannel, refs: ImportRefere
 async function planOrder(db: Database, channel: ApiChannel, body: ChannelOrderInput): Promise<PlannedOrder> {
   const sheet = toSheet(body, channel.code);
   const header = readHeader(sheet.header);
-  const lookups = await loadLookups(db, channel, collectReferences(sheet.rows, header.columns));
+  const lookups = await lookupsFor(db, channel, collectReferences(sheet.rows, header.columns));
   const { report, orders } = runToEnd(validateImport(sheet, lookups));
   const order = orders[0];
   if (report.issues.length > 0 || !order) throw issuesToError(report.issues);

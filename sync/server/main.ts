@@ -8,6 +8,7 @@ import { migrateToLatest } from '../../db/migrate.ts';
 import { seedIfEmpty } from '../../db/seed/seed.ts';
 import type { Role } from '../../core/masterdata/schemas.ts';
 import { createSyncServer } from './app.ts';
+import { channelApi } from './channel.ts';
 import { saveUser } from './users.ts';
 
 /**
@@ -91,7 +92,7 @@ await migrateToLatest(conn.db, 'server');
 const server = await createSyncServer({
   conn,
   logger: values.quiet ? false : { level: env['LOG_LEVEL'] ?? 'info' },
-  plugins: [],
+  plugins: [channelApi],
 });
 if (values.demo) await seedDemo(conn);
 else await bootstrapAdmin(conn);

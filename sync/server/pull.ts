@@ -5,7 +5,7 @@ import type { DB } from '../../db/schema.ts';
 import { SYNCED_TABLES, type SyncedTable } from '../../db/sync.tables.ts';
 import type { Change, PullRequest, PullResponse, SnapshotCursor } from '../protocol/index.ts';
 import type { Principal } from './auth.ts';
-import { visibleOnly } from './scope.ts';
+import { visibleChanges, visibleOnly } from './scope.ts';
 
 export const DEFAULT_PAGE_ROWS = 5000;
 
@@ -38,7 +38,7 @@ export async function processPull(
     return { kind: 'resync-required', serverId, reason: 'scope-changed' };
 
   const { changes, through } = await readFeed(db, request.cursor, limit);
-  const visible = await visibleOnly(db, principal.access, changes);
+  const visible = await visibleChanges(db, principal.access, changes);
   const mine = new Set<number>();
   for (const c of changes) if (c.clientId === request.clientId && c.clientSeq !== null) mine.add(c.clientSeq);
   return {

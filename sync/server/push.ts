@@ -80,7 +80,14 @@ async function processOne(
     const { rows } = await sql<{ last_seq: number | string }>`
       select last_seq from sync_clients where client_id = ${clientId} for update`.execute(trx);
     const last = Number(rows[0]?.last_seq ?? 0);
-    if (m.seq <= last) return { result: await storedResult(trx, clientId, m) };
+    if (m.seq <= last) {
+      const stored = await storedResult(trx, clientId, m);
+      // Another command under the same seq: the desktop lost part of its history (an old copy of
+      // its file). Never answer it with that other command's result: tell it where to go on.
+      if (stored.mutationId !== m.mutationId)
+        return { stopped: { seq: m.seq, reason: 'seq-reused', expectedSeq: last + 1 }, lastSeq: last };
+      return { result: stored };
+    }
     if (m.seq !== last + 1) return { stopped: { seq: m.seq, reason: 'gap', expectedSeq: last + 1 }, lastSeq: last };
 
     const def = findCommand(m.command);
@@ -144,13 +151,20 @@ async function runScoped(
     await sql`release savepoint oms_scope`.execute(trx);
     return result;
   }
-  const { rows } = await sql<{ tbl: string; row: Record<string, unknown> | null }>`
-    select tbl, row from change_log where txid = txid_current() order by id`.execute(trx);
-  const outside = await outOfScope(
-    trx,
-    principal.access,
-    rows.map((r) => ({ table: r.tbl, row: r.row })),
-  );
+  const { rows } = await sql<{
+    tbl: string;
+    row: Record<string, unknown> | null;
+    old_row: Record<string, unknown> | null;
+  }>`
+    select tbl, row, old_row from change_log where txid = txid_current() order by id`.execute(trx);
+  // Both what the command wrote and what it replaced or deleted must be the user's: moving a
+  // row into one's scope from outside it, or deleting someone else's, is as out of scope as
+  // writing it there.
+  const images = rows.flatMap((r) => [
+    ...(r.row ? [{ table: r.tbl, row: r.row }] : []),
+    ...(r.old_row ? [{ table: r.tbl, row: r.old_row }] : []),
+  ]);
+  const outside = await outOfScope(trx, principal.access, images);
   if (outside.length > 0) {
     await sql`rollback to savepoint oms_scope`.execute(trx);
     await sql`release savepoint oms_scope`.execute(trx);

@@ -147,6 +147,19 @@ export async function visibleOnly<T extends { table: string; row: Row | null }>(
   });
 }
 
+/**
+ * Feed changes the user may see: an upsert by its new image, a delete by the image it removed
+ * (so a supplier's desktop never even learns the keys of another supplier's deleted rows).
+ */
+export async function visibleChanges<T extends { table: string; row: Row | null; old: Row | null }>(
+  db: Database,
+  access: Access,
+  changes: readonly T[],
+): Promise<T[]> {
+  const probes = changes.map((c) => ({ table: c.table, row: c.row ?? c.old, change: c }));
+  return (await visibleOnly(db, access, probes)).map((p) => p.change);
+}
+
 /** The rows among `items` the user may not see (empty: the write is within scope). */
 export async function outOfScope(
   db: Database,

@@ -2,15 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { syncIssue } from '../../core/api/sync.api.ts';
 import { createAppHost, type AppHost } from '../../main/app/host.ts';
 import { PASSWORD, startTestServer, type TestServer } from '../../sync/testing/harness.ts';
 
 /** The desktop as the app runs it (createAppHost, channels of the contract) against a real server. */
-type Res = { ok: boolean; data?: any; error?: any };
-const must = async (p: Promise<Res>) => {
+type Res = { ok: boolean; data?: unknown; error?: unknown };
+type Issue = z.output<typeof syncIssue>;
+const must = async <T = { id: string }>(p: Promise<Res>) => {
   const r = await p;
   if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r)}`);
-  return r.data;
+  return r.data as T;
 };
 
 describe('desktop host with a server', () => {
@@ -90,7 +93,7 @@ describe('desktop host with a server', () => {
     // Work goes on offline and waits in the outbox.
     await must(offline.handle('customers.create', { code: 'C-OFF', name: '离线客户' }));
     expect(await offline.handle('sync.status', {})).toMatchObject({ ok: true, data: { pendingCommands: 1 } });
-    expect((await must(offline.handle('sync.now', {}))).state).toBe('signed-out');
+    expect((await must<{ state: string }>(offline.handle('sync.now', {}))).state).toBe('signed-out');
   });
 
   it('numbers documents from server-issued blocks: two desktops never share a number', async () => {
@@ -101,7 +104,7 @@ describe('desktop host with a server', () => {
       await must(h.handle('sync.now', {}));
     }
     const create = (h: AppHost) =>
-      must(
+      must<{ number: string }>(
         h.handle('orders.create', {
           submit: false,
           order: {
@@ -137,7 +140,8 @@ describe('desktop host with a server', () => {
     await must(a.handle('sync.now', {}));
     const status = await must(b.handle('sync.now', {}));
     expect(status).toMatchObject({ rejectedCommands: 1, pendingCommands: 0 });
-    const [issue] = (await must(b.handle('sync.issues', { status: 'open' }))).rows;
+    const [issue] = (await must<{ rows: Issue[] }>(b.handle('sync.issues', { status: 'open' }))).rows;
+    if (!issue) throw new Error('no sync issue');
     expect(issue).toMatchObject({
       command: 'reserveStock',
       status: 'rejected',
@@ -147,8 +151,9 @@ describe('desktop host with a server', () => {
     });
 
     // Resend for what is left: a new command through the outbox, the issue closed as resent.
-    const edited = { ...issue.args, lines: [{ ...issue.args.lines[0], quantity: 1 }] };
-    const resolved = await must(
+    const original = issue.args as { lines: Record<string, unknown>[] };
+    const edited = { ...original, lines: [{ ...original.lines[0], quantity: 1 }] };
+    const resolved = await must<Issue>(
       b.handle('sync.resolveIssue', { mutationId: issue.mutationId, action: 'resend', args: edited }),
     );
     expect(resolved).toMatchObject({ resolution: 'resent', resolvedBy: 'wang' });
@@ -163,8 +168,8 @@ describe('desktop host with a server', () => {
     expect(balance.qty_reserved).toBe(5);
 
     // Nothing disappears by itself: the resolved list keeps the decision.
-    const all = (await must(b.handle('sync.issues', { status: 'resolved' }))).rows;
-    expect(all.map((i: { resolution: string }) => i.resolution)).toEqual(['resent']);
+    const all = (await must<{ rows: Issue[] }>(b.handle('sync.issues', { status: 'resolved' }))).rows;
+    expect(all.map((i) => i.resolution)).toEqual(['resent']);
     expect(await b.handle('sync.resolveIssue', { mutationId: 'nope', action: 'discard' })).toMatchObject({
       ok: false,
       error: { code: 'sync.issue-not-found' },

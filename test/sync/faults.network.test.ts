@@ -209,7 +209,9 @@ describe.each(['pglite', 'postgres'] as const)('network faults on %s', (backend)
     const forged = await raw.push([
       { ...(await mutation(server.conn.db, 2, 'reserveStock', reserveInput(s, 'SO-FORGED', 1))) },
     ]);
-    expect(forged.data.results).toEqual([first.data.results[1]]);
+    // Never the other command's result: the sender is told the seq is taken and where to go on.
+    expect(forged.data.results).toEqual([]);
+    expect(forged.data.stopped).toEqual({ seq: 2, reason: 'seq-reused', expectedSeq: 5 });
     expect(await state()).toEqual(afterFourth);
     expect(afterFourth.reservations).toEqual({ 'SO-D1': 5, 'SO-D4': 1 });
   });

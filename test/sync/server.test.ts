@@ -21,7 +21,14 @@ const post = async (url: string, path: string, body: unknown, token?: string) =>
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as { ok: boolean; data?: any; error?: any } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      ok: boolean;
+      data?: { accessToken?: string; refreshToken?: string };
+      error?: unknown;
+    },
+  };
 };
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<number> {
@@ -121,7 +128,7 @@ describe('two server processes on one PostgreSQL', () => {
 describe('auth', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer('postgres', { accessTtlSeconds: 1 });
+    server = await startTestServer('postgres', { accessTtlSeconds: 1, refreshReuseGraceSeconds: 1 });
     await server.createUser('alice', ['warehouse-clerk']);
   }, 30_000);
   afterAll(async () => server?.close());
@@ -143,7 +150,7 @@ describe('auth', () => {
     expect(user.password_hash).not.toContain(PASSWORD);
   });
 
-  it('access tokens expire; refresh tokens rotate and a used one is refused', async () => {
+  it('access tokens expire; refresh tokens rotate, a just-rotated one still works (lost answer), later it is refused', async () => {
     const login = await post(server.url, '/auth/login', { username: 'alice', password: PASSWORD });
     const { accessToken, refreshToken } = login.body.data as { accessToken: string; refreshToken: string };
     expect(
@@ -157,6 +164,8 @@ describe('auth', () => {
     expect(((await expired.json()) as { error: { code: string } }).error.code).toBe('auth.token-expired');
     const refreshed = await post(server.url, '/auth/refresh', { refreshToken });
     expect(refreshed.status).toBe(200);
+    expect((await post(server.url, '/auth/refresh', { refreshToken })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2100));
     const reused = await post(server.url, '/auth/refresh', { refreshToken });
     expect(reused).toMatchObject({ status: 401, body: { error: { code: 'auth.invalid-token' } } });
   });
@@ -198,11 +207,11 @@ describe('device-bound sessions', () => {
     expect(await login('b'.repeat(32))).toMatchObject({ status: 403, body: { error: { code: 'auth.forbidden' } } });
     const pull = (token: string, forClient: string) =>
       post(server.url, '/sync/pull', { protocol: 1, clientId: forClient, cursor: null }, token);
-    const token = first.body.data.accessToken as string;
+    const token = first.body.data?.accessToken as string;
     expect((await pull(token, clientId)).status).toBe(200);
     expect(await pull(token, randomUUID())).toMatchObject({ status: 403, body: { error: { code: 'auth.forbidden' } } });
     // A session opened without a device may not act for a device-bound client either.
     const unbound = await post(server.url, '/auth/login', { username: 'alice', password: PASSWORD });
-    expect(await pull(unbound.body.data.accessToken as string, clientId)).toMatchObject({ status: 403 });
+    expect(await pull(unbound.body.data?.accessToken as string, clientId)).toMatchObject({ status: 403 });
   });
 });

@@ -24,7 +24,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     tbl text not null,
     pk jsonb not null,
     op char(1) not null check (op in ('U', 'D')),
-    row jsonb
+    row jsonb,
+    -- The image before an update or delete: scope checks look at what a write replaced too.
+    old_row jsonb
   )`.execute(db);
   await sql`create index change_log_txid_idx on change_log (txid, id)`.execute(db);
 
