@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, asLanguage, setLanguage } from '../i18n/index.ts';
+import { UserMenu } from '../sync/UserMenu.tsx';
 
 export function Header() {
   const { t, i18n } = useTranslation();
@@ -19,6 +20,7 @@ export function Header() {
         </span>
       </div>
       <div className="header-tools">
+        <UserMenu />
         <label htmlFor="language-select" className="header-label">
           {t('header.language')}
         </label>
