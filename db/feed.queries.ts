@@ -56,11 +56,9 @@ export async function installFeedCapture(db: Kysely<DB>): Promise<void> {
         select count(*) into n from change_log where txid = txid_current();
         if n = 0 then return null; end if;
         update feed_counter set last_seq = last_seq + 1 where id = 1 returning last_seq into s;
-        insert into change_tx (seq, txid, rows, client_id, client_seq)
-        values (s, txid_current(), n,
-                nullif(current_setting('oms.client_id', true), ''),
-                nullif(current_setting('oms.client_seq', true), '')::bigint);
-        perform pg_notify('oms_feed', s::text);
+        insert into change_tx (seq, txid, rows) values (s, txid_current(), n);
+        -- NOTIFY is per database: the schema tells servers of other schemas (tenants) to ignore it.
+        perform pg_notify('oms_feed', current_schema() || ':' || s::text);
         return s;
       end $$`.execute(trx);
     await sql`
@@ -89,19 +87,9 @@ export async function sealFeed(db: Database): Promise<number | null> {
   return seq === null || seq === undefined ? null : Number(seq);
 }
 
-/** Tags the transaction with the client mutation it runs (kept on its feed position). */
-export async function tagFeedTransaction(db: Database, clientId: string, clientSeq: number): Promise<void> {
-  await sql`select set_config('oms.client_id', ${clientId}, true), set_config('oms.client_seq', ${String(clientSeq)}, true)`.execute(
-    db,
-  );
-}
-
 export interface FeedChange {
   /** Feed position of the transaction that made the change. */
   seq: number;
-  /** The desktop mutation that made it, if any. */
-  clientId: string | null;
-  clientSeq: number | null;
   table: string;
   pk: unknown[];
   /** Null for a delete. */
@@ -113,6 +101,22 @@ export interface FeedChange {
 export interface FeedHead {
   last: number;
   floor: number;
+}
+
+/** This client's applied mutations whose effects are at feed positions (after, through]. */
+export async function mutationsSettledIn(
+  db: Database,
+  clientId: string,
+  after: number,
+  through: number,
+): Promise<number[]> {
+  if (through <= after) return [];
+  const { rows } = await sql<{ seq: number | string }>`
+    select seq from sync_mutations
+    where client_id = ${clientId} and status = 'applied' and feed_seq > ${after} and feed_seq <= ${through}`.execute(
+    db,
+  );
+  return rows.map((r) => Number(r.seq));
 }
 
 export async function feedHead(db: Database): Promise<FeedHead> {
@@ -144,22 +148,18 @@ export async function readFeed(
   }
   const { rows } = await sql<{
     seq: number | string;
-    client_id: string | null;
-    client_seq: number | string | null;
     tbl: string;
     pk: unknown[];
     op: string;
     row: unknown;
     old_row: unknown;
   }>`
-    select t.seq, t.client_id, t.client_seq, c.tbl, c.pk, c.op, c.row, c.old_row
+    select t.seq, c.tbl, c.pk, c.op, c.row, c.old_row
     from change_tx t join change_log c on c.txid = t.txid
     where t.seq > ${after} and t.seq <= ${through}
     order by t.seq, c.id`.execute(db);
   const changes = rows.map((r) => ({
     seq: Number(r.seq),
-    clientId: r.client_id,
-    clientSeq: r.client_seq === null ? null : Number(r.client_seq),
     table: r.tbl,
     pk: r.pk,
     row: r.op === 'D' ? null : stripOmitted(r.tbl, r.row as Record<string, unknown>),

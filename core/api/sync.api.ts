@@ -25,6 +25,8 @@ export const syncStatus = z.object({
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** An initial sync or resync is downloading. */
   downloading: z.boolean(),
+  /** The feed position the replica has reached: it moves when changes from the server arrived. */
+  cursor: z.number().int().nullable(),
 });
 
 export const session = z.object({

@@ -78,18 +78,43 @@ export class DesktopSync {
       appVersion: this.options.appVersion,
       live: this.options.background !== false,
       afterRound: () => this.afterRound(),
+      resumeSession: () => this.resumeSession(),
       ...(this.options.now ? { now: this.options.now } : {}),
     });
     this.user = await this.engine.sessionUser();
     if (this.options.background !== false) this.engine.start();
   }
 
+  /**
+   * A clerk who signed in offline (not the owner of the stored session) is signed in online as
+   * soon as the server answers; until then the engine stays offline. A refusal (password changed
+   * meanwhile) leaves sync signed out, with every command kept.
+   */
+  private async resumeSession(): Promise<boolean> {
+    const login = this.pendingLogin;
+    if (!login || !this.engine) return false;
+    const session = await new HttpTransport(this.serverUrl!)
+      .post<Session>('/auth/login', {
+        username: login.username,
+        password: login.password,
+        clientId: this.options.clientId,
+        deviceSecret: await deviceSecret(this.options.db),
+      })
+      .catch((err: unknown) => {
+        if (err instanceof Unreachable) throw err;
+        this.pendingLogin = null;
+        return null;
+      });
+    if (!session) return false;
+    this.pendingLogin = null;
+    await this.engine.adoptSession(session);
+    await this.remember(session.user, login.password);
+    this.user = session.user;
+    this.offline = false;
+    return true;
+  }
+
   private async afterRound(): Promise<void> {
-    if (this.pendingLogin) {
-      const { username, password } = this.pendingLogin;
-      this.pendingLogin = null;
-      await this.signIn(username, password).catch(() => undefined);
-    }
     this.offline = false;
     const engine = this.engine;
     if (!engine) return;
@@ -131,6 +156,7 @@ export class DesktopSync {
         lastSyncAt: null,
         lastError: null,
         downloading: false,
+        cursor: null,
       };
     }
     return view(await this.engine.currentStatus(), this.engine.state);
@@ -151,6 +177,8 @@ export class DesktopSync {
   }
 
   async setServer(url: string | null): Promise<Settings> {
+    // Another server does not know this session: sign out of the old one first (work is kept).
+    if (url !== this.serverUrl) await this.signOut();
     await this.options.db
       .insertInto('sync_state')
       .values({ key: SERVER_URL_KEY, value: url ?? '' })
@@ -313,6 +341,7 @@ function view(s: SyncStatus, state: SyncStatus['state']): Status {
     lastSyncAt: s.lastSyncAt,
     lastError: s.lastError ? { code: s.lastError.code, message: s.lastError.message } : null,
     downloading: s.downloading,
+    cursor: s.cursor,
   };
 }
 

@@ -45,6 +45,11 @@ export interface SyncEngineOptions {
   onStatus?: (status: SyncStatus) => void;
   /** After each successful round (e.g. refill document-number blocks). Failures are ignored. */
   afterRound?: () => Promise<void>;
+  /**
+   * Called at the start of a round without a stored session: the app may sign in online now
+   * (a clerk who signed in offline). Resolves true when a session was adopted.
+   */
+  resumeSession?: () => Promise<boolean>;
   /** Don't open the SSE live channel (tests that drive sync by hand). */
   live?: boolean;
 }
@@ -486,8 +491,26 @@ export class SyncEngine {
 
   private async round(): Promise<void> {
     if (!(await this.hasSession())) {
-      await this.setStatus({ state: 'signed-out' });
-      return;
+      let resumed = false;
+      try {
+        resumed = (await this.options.resumeSession?.()) ?? false;
+      } catch (err) {
+        // The server is still out of reach: stay offline (not signed out) and try again later.
+        if (err instanceof Unreachable) {
+          this.failures += 1;
+          const { min, max } = this.options.backoffMs ?? { min: 1000, max: 30_000 };
+          await this.setStatus({
+            state: 'offline',
+            lastError: { code: 'sync.server-unreachable', message: err.message },
+          });
+          this.schedule(Math.min(max, min * 2 ** Math.min(this.failures - 1, 16)));
+          return;
+        }
+      }
+      if (!resumed) {
+        await this.setStatus({ state: 'signed-out' });
+        return;
+      }
     }
     await this.setStatus({ state: 'syncing' });
     try {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sql } from 'kysely';
 import type { OpenedDb } from '../../db/connect.ts';
 
 /**
@@ -15,7 +16,13 @@ export class LiveChannel {
   private lastSent = 0;
 
   async start(conn: OpenedDb): Promise<void> {
-    if (conn.listen) this.unlisten = await conn.listen('oms_feed', (payload) => this.publish(Number(payload)));
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(conn.db);
+    const mine = `${rows[0]?.schema ?? ''}:`;
+    // One database may hold several schemas (tenants, test runs): only this schema's positions count.
+    if (conn.listen)
+      this.unlisten = await conn.listen('oms_feed', (payload) => {
+        if (payload.startsWith(mine)) this.publish(Number(payload.slice(mine.length)));
+      });
     this.heartbeat = setInterval(() => this.write(': ping\n\n'), 15_000);
     this.heartbeat.unref();
   }

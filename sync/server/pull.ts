@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { accessHash } from '../../core/auth/permissions.ts';
-import { feedHead, readFeed, readTablePage } from '../../db/feed.queries.ts';
+import { feedHead, mutationsSettledIn, readFeed, readTablePage } from '../../db/feed.queries.ts';
 import type { DB } from '../../db/schema.ts';
 import { SYNCED_TABLES, type SyncedTable } from '../../db/sync.tables.ts';
 import type { Change, PullRequest, PullResponse, SnapshotCursor } from '../protocol/index.ts';
@@ -39,13 +39,12 @@ export async function processPull(
 
   const { changes, through } = await readFeed(db, request.cursor, limit);
   const visible = await visibleChanges(db, principal.access, changes);
-  const mine = new Set<number>();
-  for (const c of changes) if (c.clientId === request.clientId && c.clientSeq !== null) mine.add(c.clientSeq);
+  const mine = await mutationsSettledIn(db, request.clientId, request.cursor, through);
   return {
     kind: 'changes',
     serverId,
     changes: visible.map(({ table, pk, row }) => ({ table, pk, row })),
-    mine: [...mine],
+    mine,
     cursor: through,
     more: through < head.last,
   };

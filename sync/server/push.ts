@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
-import { mayRun } from '../../core/auth/permissions.ts';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { mayRun, type Access } from '../../core/auth/permissions.ts';
 import { AppError, type AppErrorData } from '../../core/errors.ts';
-import type { CommandContext } from '../../commands/define.ts';
+import type { CommandContext, CommandDef } from '../../commands/define.ts';
 import { findCommand } from '../../commands/registry.ts';
-import { commandArgs, runInTransaction } from '../../commands/runner.ts';
-import { sealFeed, tagFeedTransaction } from '../../db/feed.queries.ts';
+import { commandArgs } from '../../commands/runner.ts';
+import { sealFeed } from '../../db/feed.queries.ts';
 import type { DB } from '../../db/schema.ts';
 import type { Mutation, MutationResult, PushRequest, PushResponse } from '../protocol/index.ts';
 import type { Principal } from './auth.ts';
@@ -14,13 +14,23 @@ import { outOfScope } from './scope.ts';
 const isBusinessRefusal = (e: AppErrorData) =>
   e.code !== 'system.unexpected' && e.code !== 'system.database-unavailable';
 
+/**
+ * Mutations committed together (group commit): each one's effect, result and the client's new
+ * seq are still in the same transaction, and a crash loses the whole group or none of it, but
+ * the commit — most of a command's cost on PostgreSQL — and the feed position are paid once per
+ * group instead of once per command.
+ */
+export const PUSH_GROUP = 100;
+
 export interface PushOptions {
   now?: () => string;
-  /** Called after each committed mutation that changed rows (the live channel). */
+  /** Called after each committed group that changed rows (the live channel). */
   onCommitted?: (feedSeq: number) => void;
+  /** Mutations per server transaction (tests use 1 to see per-command commits). */
+  group?: number;
 }
 
-/** Registers a desktop on its first contact; a client id belongs to one user for good. */
+/** Registers a desktop on its first contact (the row its pushes lock). */
 export async function registerClient(
   db: Kysely<DB>,
   clientId: string,
@@ -34,11 +44,11 @@ export async function registerClient(
 }
 
 /**
- * Runs a batch in order, one server transaction per mutation: a seq already seen answers its
- * stored result; a gap stops the batch; otherwise the command runs authoritatively and its
- * result and the client's new seq are stored with its effect. A business refusal is a result
- * that advances the seq; an unexpected error goes to the dead-letter table and advances too,
- * so nothing behind it ever waits on it.
+ * Runs a batch in order: a seq already seen answers its stored result; a gap or a seq reused by
+ * another command stops the batch; otherwise the command runs authoritatively behind a
+ * savepoint and its result and the client's new seq are stored with its effect. A business
+ * refusal is a result that advances the seq; an unexpected error goes to the dead-letter table
+ * and advances too, so nothing behind it ever waits on it.
  */
 export async function processPush(
   db: Kysely<DB>,
@@ -46,137 +56,197 @@ export async function processPush(
   request: PushRequest,
   options: PushOptions = {},
 ): Promise<PushResponse> {
-  const results: MutationResult[] = [];
   await registerClient(db, request.clientId, principal, { appVersion: request.appVersion, protocol: request.protocol });
-  let lastSeq = await clientLastSeq(db, request.clientId);
-  for (const m of request.mutations) {
-    const outcome = await processOne(db, principal, request.clientId, m, options);
-    if ('stopped' in outcome) return { results, stopped: outcome.stopped, lastSeq: outcome.lastSeq };
-    results.push(outcome.result);
-    lastSeq = Math.max(lastSeq, m.seq);
-    if (outcome.result.feedSeq !== null) options.onCommitted?.(outcome.result.feedSeq);
+  const results: MutationResult[] = [];
+  const size = Math.max(1, options.group ?? PUSH_GROUP);
+  let lastSeq = 0;
+  for (let i = 0; i < request.mutations.length || i === 0; i += size) {
+    const group = request.mutations.slice(i, i + size);
+    const outcome = await db
+      .transaction()
+      .execute((trx) => processGroup(trx, principal, request.clientId, group, options));
+    results.push(...outcome.results);
+    lastSeq = outcome.lastSeq;
+    if (outcome.feedSeq !== null) options.onCommitted?.(outcome.feedSeq);
+    if (outcome.stopped) return { results, stopped: outcome.stopped, lastSeq };
+    if (group.length === 0) break;
   }
   return { results, lastSeq };
 }
 
-async function clientLastSeq(db: Kysely<DB>, clientId: string): Promise<number> {
-  const { rows } = await sql<{
-    last_seq: number | string;
-  }>`select last_seq from sync_clients where client_id = ${clientId}`.execute(db);
-  return Number(rows[0]?.last_seq ?? 0);
+interface GroupOutcome {
+  results: MutationResult[];
+  stopped?: NonNullable<PushResponse['stopped']>;
+  lastSeq: number;
+  feedSeq: number | null;
 }
 
-type OneOutcome = { result: MutationResult } | { stopped: NonNullable<PushResponse['stopped']>; lastSeq: number };
+interface Verdict {
+  status: MutationResult['status'];
+  stored: { ok: boolean; data?: unknown; error?: AppErrorData };
+}
 
-async function processOne(
-  db: Kysely<DB>,
+async function processGroup(
+  trx: Transaction<DB>,
   principal: Principal,
   clientId: string,
-  m: Mutation,
+  group: readonly Mutation[],
   options: PushOptions,
-): Promise<OneOutcome> {
-  return db.transaction().execute(async (trx): Promise<OneOutcome> => {
-    // The row lock serialises two deliveries of the same client (a retry racing the original).
-    const { rows } = await sql<{ last_seq: number | string }>`
-      select last_seq from sync_clients where client_id = ${clientId} for update`.execute(trx);
-    const last = Number(rows[0]?.last_seq ?? 0);
+): Promise<GroupOutcome> {
+  // The row lock serialises two deliveries of the same client (a retry racing the original).
+  const { rows } = await sql<{ last_seq: number | string }>`
+    select last_seq from sync_clients where client_id = ${clientId} for update`.execute(trx);
+  const first = Number(rows[0]?.last_seq ?? 0);
+  let last = first;
+  const results: MutationResult[] = [];
+  const fresh: { m: Mutation; verdict: Verdict; index: number }[] = [];
+  let stopped: GroupOutcome['stopped'];
+  const unrestricted = isUnrestricted(principal.access);
+  let changeLogSeen = 0;
+
+  for (const m of group) {
     if (m.seq <= last) {
       const stored = await storedResult(trx, clientId, m);
       // Another command under the same seq: the desktop lost part of its history (an old copy of
       // its file). Never answer it with that other command's result: tell it where to go on.
-      if (stored.mutationId !== m.mutationId)
-        return { stopped: { seq: m.seq, reason: 'seq-reused', expectedSeq: last + 1 }, lastSeq: last };
-      return { result: stored };
+      if (stored.mutationId !== m.mutationId) {
+        stopped = { seq: m.seq, reason: 'seq-reused', expectedSeq: last + 1 };
+        break;
+      }
+      results.push(stored);
+      continue;
     }
-    if (m.seq !== last + 1) return { stopped: { seq: m.seq, reason: 'gap', expectedSeq: last + 1 }, lastSeq: last };
-
+    if (m.seq !== last + 1) {
+      stopped = { seq: m.seq, reason: 'gap', expectedSeq: last + 1 };
+      break;
+    }
     const def = findCommand(m.command);
+    let verdict: Verdict;
     let args: unknown;
-    let verdict: { ok: true; data: unknown } | { ok: false; error: AppErrorData };
     try {
       if (!def) throw new AppError('command.unknown', `Unknown command ${m.command}`);
       args = commandArgs(def, m.args, m.version);
+      verdict = { status: 'applied', stored: { ok: true } };
     } catch (err) {
       const error = AppError.from(err);
       // A version this server cannot run: pause the client (it must update), change nothing.
-      if (error.code === 'command.unsupported-version')
-        return { stopped: { seq: m.seq, reason: 'update-required', expectedSeq: m.seq }, lastSeq: last };
-      verdict = { ok: false, error: error.toJSON() };
+      if (error.code === 'command.unsupported-version') {
+        stopped = { seq: m.seq, reason: 'update-required', expectedSeq: m.seq };
+        break;
+      }
+      verdict = { status: 'rejected', stored: { ok: false, error: error.toJSON() } };
     }
-    verdict ??= { ok: true, data: undefined };
-
-    if (verdict.ok && def) {
+    if (verdict.stored.ok && def) {
       if (!mayRun(def.name, principal.user.roles)) {
-        verdict = { ok: false, error: new AppError('auth.forbidden', `Role may not run ${def.name}`).toJSON() };
+        verdict = {
+          status: 'rejected',
+          stored: { ok: false, error: new AppError('auth.forbidden', `Role may not run ${def.name}`).toJSON() },
+        };
       } else {
         const ctx: CommandContext = {
           actor: { userId: principal.user.id, name: principal.user.displayName, roles: principal.user.roles },
           now: options.now?.() ?? new Date().toISOString(),
           origin: 'server',
         };
-        await tagFeedTransaction(trx, clientId, m.seq);
-        verdict = await runScoped(trx, principal, def, args, ctx);
+        const run = await runScoped(trx, principal.access, unrestricted, def, args, ctx, changeLogSeen);
+        changeLogSeen = run.changeLogSeen;
+        verdict = run.result.ok
+          ? { status: 'applied', stored: { ok: true, data: run.result.data ?? null } }
+          : {
+              status: isBusinessRefusal(run.result.error) ? 'rejected' : 'failed',
+              stored: { ok: false, error: run.result.error },
+            };
       }
     }
-
-    let status: MutationResult['status'] = 'applied';
-    if (!verdict.ok) status = isBusinessRefusal(verdict.error) ? 'rejected' : 'failed';
-    if (status === 'failed' && !verdict.ok)
+    if (verdict.status === 'failed')
       await sql`insert into dead_letters (client_id, seq, mutation_id, command, command_version, args, error, user_id)
         values (${clientId}, ${m.seq}, ${m.mutationId}, ${m.command}, ${m.version}, ${JSON.stringify(m.args ?? null)},
-                ${JSON.stringify(verdict.error)}, ${principal.user.id})`.execute(trx);
-    const feedSeq = status === 'applied' ? await sealFeed(trx) : null;
-    const stored = verdict.ok ? { ok: true, data: verdict.data ?? null } : { ok: false, error: verdict.error };
+                ${JSON.stringify(verdict.stored.error)}, ${principal.user.id})`.execute(trx);
+    fresh.push({ m, verdict, index: results.length });
+    results.push(toResult(m, verdict.status, verdict.stored, null));
+    last = m.seq;
+  }
+
+  // One feed position for everything this group changed (null when it changed nothing).
+  const feedSeq = fresh.some((f) => f.verdict.status === 'applied') ? await sealFeed(trx) : null;
+  if (fresh.length > 0) {
+    const values = fresh.map(({ m, verdict }) => {
+      const seq = verdict.status === 'applied' ? feedSeq : null;
+      return sql`(${clientId}, ${m.seq}, ${m.mutationId}, ${m.command}, ${m.version}, ${verdict.status},
+        ${JSON.stringify(verdict.stored)}, ${seq}, ${principal.user.id})`;
+    });
     await sql`insert into sync_mutations (client_id, seq, mutation_id, command, command_version, status, result, feed_seq, user_id)
-      values (${clientId}, ${m.seq}, ${m.mutationId}, ${m.command}, ${m.version}, ${status}, ${JSON.stringify(stored)},
-              ${feedSeq}, ${principal.user.id})`.execute(trx);
-    await sql`update sync_clients set last_seq = ${m.seq}, last_seen_at = now() where client_id = ${clientId}`.execute(
+      values ${sql.join(values)}`.execute(trx);
+    await sql`update sync_clients set last_seq = ${last}, last_seen_at = now() where client_id = ${clientId}`.execute(
       trx,
     );
-    return { result: toResult(m, status, stored, feedSeq) };
-  });
+    for (const { m, verdict, index } of fresh)
+      results[index] = toResult(m, verdict.status, verdict.stored, verdict.status === 'applied' ? feedSeq : null);
+  }
+  return { results, lastSeq: last, feedSeq, ...(stopped ? { stopped } : {}) };
 }
 
-/** Runs the command and refuses it, undoing its writes, when it wrote a row out of the user's scope. */
+const isUnrestricted = (a: Access) =>
+  a.roles.includes('administrator') && a.warehouses === 'all' && a.owners === 'all' && a.supplier === null;
+
+/**
+ * Runs the command behind one savepoint and refuses it, undoing its writes, when it wrote,
+ * replaced or deleted a row outside the user's access. `changeLogSeen` is the last change_log
+ * id of this transaction already checked (earlier commands of the group).
+ */
 async function runScoped(
-  trx: Parameters<typeof runInTransaction>[0],
-  principal: Principal,
-  def: NonNullable<ReturnType<typeof findCommand>>,
+  trx: Transaction<DB>,
+  access: Access,
+  unrestricted: boolean,
+  def: CommandDef,
   args: unknown,
   ctx: CommandContext,
-): Promise<{ ok: true; data: unknown } | { ok: false; error: AppErrorData }> {
-  await sql`savepoint oms_scope`.execute(trx);
-  const result = await runInTransaction(trx, def, args, ctx);
-  if (!result.ok) {
-    await sql`release savepoint oms_scope`.execute(trx);
-    return result;
+  changeLogSeen: number,
+): Promise<{ result: { ok: true; data: unknown } | { ok: false; error: AppErrorData }; changeLogSeen: number }> {
+  await sql`savepoint oms_command`.execute(trx);
+  let data: unknown;
+  try {
+    data = await def.run(trx, args, ctx);
+  } catch (err) {
+    await sql`rollback to savepoint oms_command`.execute(trx);
+    await sql`release savepoint oms_command`.execute(trx);
+    return { result: { ok: false, error: AppError.from(err).toJSON() }, changeLogSeen };
   }
-  const { rows } = await sql<{
-    tbl: string;
-    row: Record<string, unknown> | null;
-    old_row: Record<string, unknown> | null;
-  }>`
-    select tbl, row, old_row from change_log where txid = txid_current() order by id`.execute(trx);
-  // Both what the command wrote and what it replaced or deleted must be the user's: moving a
-  // row into one's scope from outside it, or deleting someone else's, is as out of scope as
-  // writing it there.
-  const images = rows.flatMap((r) => [
-    ...(r.row ? [{ table: r.tbl, row: r.row }] : []),
-    ...(r.old_row ? [{ table: r.tbl, row: r.old_row }] : []),
-  ]);
-  const outside = await outOfScope(trx, principal.access, images);
-  if (outside.length > 0) {
-    await sql`rollback to savepoint oms_scope`.execute(trx);
-    await sql`release savepoint oms_scope`.execute(trx);
-    return {
-      ok: false,
-      error: new AppError('auth.out-of-scope', `${def.name} would change rows outside the user's access`, {
-        tables: [...new Set(outside.map((o) => o.table))],
-      }).toJSON(),
-    };
+  // Nothing is out of reach for an unrestricted administrator: skip reading the images.
+  if (!unrestricted) {
+    const { rows } = await sql<{
+      id: number | string;
+      tbl: string;
+      row: Record<string, unknown> | null;
+      old_row: Record<string, unknown> | null;
+    }>`select id, tbl, row, old_row from change_log
+       where txid = txid_current() and id > ${changeLogSeen} order by id`.execute(trx);
+    const images = rows.flatMap((r) => [
+      ...(r.row ? [{ table: r.tbl, row: r.row }] : []),
+      ...(r.old_row ? [{ table: r.tbl, row: r.old_row }] : []),
+    ]);
+    // Both what the command wrote and what it replaced or deleted must be the user's: moving a
+    // row into one's scope from outside it, or deleting someone else's, is as out of scope as
+    // writing it there.
+    const outside = await outOfScope(trx, access, images);
+    if (outside.length > 0) {
+      await sql`rollback to savepoint oms_command`.execute(trx);
+      await sql`release savepoint oms_command`.execute(trx);
+      return {
+        result: {
+          ok: false,
+          error: new AppError('auth.out-of-scope', `${def.name} would change rows outside the user's access`, {
+            tables: [...new Set(outside.map((o) => o.table))],
+          }).toJSON(),
+        },
+        changeLogSeen,
+      };
+    }
+    const lastRow = rows.at(-1);
+    if (lastRow) changeLogSeen = Number(lastRow.id);
   }
-  await sql`release savepoint oms_scope`.execute(trx);
-  return result;
+  await sql`release savepoint oms_command`.execute(trx);
+  return { result: { ok: true, data }, changeLogSeen };
 }
 
 function toResult(
@@ -186,15 +256,11 @@ function toResult(
   feedSeq: number | null,
 ): MutationResult {
   return stored.ok
-    ? { seq: m.seq, mutationId: m.mutationId, status, data: stored.data, feedSeq }
-    : { seq: m.seq, mutationId: m.mutationId, status, error: stored.error, feedSeq };
+    ? { seq: m.seq, mutationId: m.mutationId, status, data: stored.data ?? null, feedSeq }
+    : { seq: m.seq, mutationId: m.mutationId, status, ...(stored.error ? { error: stored.error } : {}), feedSeq };
 }
 
-async function storedResult(
-  trx: Parameters<typeof runInTransaction>[0],
-  clientId: string,
-  m: Mutation,
-): Promise<MutationResult> {
+async function storedResult(trx: Transaction<DB>, clientId: string, m: Mutation): Promise<MutationResult> {
   const { rows } = await sql<{
     mutation_id: string;
     status: MutationResult['status'];

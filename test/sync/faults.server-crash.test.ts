@@ -164,7 +164,7 @@ describe.each(['pglite', 'postgres'] as const)('server crash on %s', (backend) =
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('killed as the second command of a batch starts: the first stays committed once, the second is not, the retry delivers all once', async () => {
+  it('killed as the second command of a batch starts: the group commits together, so nothing of it survives, and the retry delivers all once', async () => {
     for (let i = 1; i <= 3; i++) await must(d.run('reserveStock', reserveInput(s, `SO-K${i}`, i)));
     await srv.post('/__test/crash-at', { n: 2 });
     const pid = srv.child.pid;
@@ -174,9 +174,10 @@ describe.each(['pglite', 'postgres'] as const)('server crash on %s', (backend) =
     expect(await outboxSeqs(d)).toEqual([1, 2, 3]);
 
     await restart();
-    // What was committed before the crash survived it; the command in flight left nothing.
-    expect(await serverMutations()).toEqual([[1, 'applied']]);
-    expect(await serverReservations()).toEqual({ 'SO-K1': 1 });
+    // The mutations of a push are committed as one group (effects, results and the client's seq
+    // together): killed in the middle, the group left nothing at all — no half-stored batch.
+    expect(await serverMutations()).toEqual([]);
+    expect(await serverReservations()).toEqual({});
 
     await d.engine.syncOnce();
     expect(await serverMutations()).toEqual([
@@ -188,11 +189,11 @@ describe.each(['pglite', 'postgres'] as const)('server crash on %s', (backend) =
     await expectNoDifferences(d, srv.query);
   });
 
-  it("killed while a command's effect and feed position are written but not committed: none of it survives, the feed stays dense", async () => {
+  it("killed while a group's effects and feed position are written but not committed: none of it survives, the feed stays dense", async () => {
     const before = await feed();
     for (let i = 1; i <= 2; i++) await must(d.run('reserveStock', reserveInput(s, `SO-S${i}`, 10)));
     const [first, second] = await outboxSeqs(d);
-    // Stall the second command's transaction after its effect, change log and feed seal, just
+    // Stall the group's transaction after its effects, change log and feed seal, just
     // before its result row is stored and it commits.
     await srv.query(`create or replace function oms_test_stall() returns trigger language plpgsql as $$
       begin perform pg_sleep(${backend === 'pglite' ? 60 : 3}); return null; end $$`);
@@ -229,15 +230,16 @@ describe.each(['pglite', 'postgres'] as const)('server crash on %s', (backend) =
 
     await restart();
     await srv.query(`drop trigger if exists oms_test_stall on sync_mutations`);
+    // Both commands were in the stalled group's transaction: neither survives.
     const mutations = await serverMutations();
     expect(mutations.map(([seq]) => seq)).not.toContain(second);
-    expect(mutations.map(([seq]) => seq)).toContain(first);
-    expect(await serverReservations()).toMatchObject({ 'SO-S1': 10 });
+    expect(mutations.map(([seq]) => seq)).not.toContain(first);
+    expect(await serverReservations()).not.toHaveProperty('SO-S1');
     expect(await serverReservations()).not.toHaveProperty('SO-S2');
     // The feed position the stalled transaction had taken was never committed: no hole, no ghost.
     const afterCrash = await feed();
     expect(afterCrash).toEqual(dense(afterCrash.length));
-    expect(afterCrash.length).toBe(before.length + 1);
+    expect(afterCrash.length).toBe(before.length);
 
     await d.engine.syncOnce();
     expect(await serverReservations()).toMatchObject({ 'SO-S1': 10, 'SO-S2': 10 });

@@ -35,8 +35,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     seq bigint primary key,
     txid bigint not null unique,
     rows integer not null,
-    client_id text,
-    client_seq bigint,
     at timestamptz not null default now()
   )`.execute(db);
 
@@ -66,6 +64,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     at timestamptz not null default now(),
     primary key (client_id, seq)
   )`.execute(db);
+  // A pull names the desktop's own mutations settled by its page: by feed position.
+  await sql`create index sync_mutations_feed_idx on sync_mutations (client_id, feed_seq)`.execute(db);
 
   // Unexpected failures: kept with the original arguments for a maintainer, never blocking.
   await sql`create table dead_letters (

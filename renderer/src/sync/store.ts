@@ -82,22 +82,22 @@ const LOCAL_POLL_MS = 5_000;
 
 /**
  * Keeps the status and the session fresh. When a sync round has brought the desktop up to date
- * (the last successful sync moved), the order screens read again so that changes made on other
+ * (the replica's feed position moved: changes arrived), the order screens read again so that changes made on other
  * desktops show within seconds.
  */
 export function useSyncPolling(): void {
   useEffect(() => {
     let alive = true;
     let timer = 0;
-    let lastSync: string | null | undefined;
+    let lastCursor: number | null | undefined;
     const tick = async () => {
       await useSync.getState().refresh();
       if (!alive) return;
       const status = useSync.getState().status;
       if (status?.serverConfigured) {
-        const at = status.lastSyncAt;
-        if (lastSync !== undefined && at !== lastSync) useOrdersUi.getState().changed();
-        lastSync = at;
+        const cursor = status.cursor;
+        if (lastCursor !== undefined && cursor !== lastCursor) useOrdersUi.getState().changed();
+        lastCursor = cursor;
       }
       timer = window.setTimeout(() => void tick(), status?.serverConfigured ? POLL_MS : LOCAL_POLL_MS);
     };
