@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { session as sessionSchema, syncIssue, syncSettings, syncStatus } from '../../core/api/sync.api.ts';
 import type { CommandContext } from '../../commands/define.ts';
@@ -7,7 +7,7 @@ import { runCommand } from '../../commands/runner.ts';
 import { AppError } from '../../core/errors.ts';
 import { addNumberBlocks, numbersLeft } from '../../db/numbering.queries.ts';
 import { NUMBER_PREFIX } from '../../db/orders.queries.ts';
-import type { DB } from '../../db/schema.ts';
+import type { DB, SyncIssuesTable } from '../../db/schema.ts';
 import { deviceSecret, SyncEngine, type SyncStatus } from '../../sync/client/engine.ts';
 import { HttpTransport, Unreachable } from '../../sync/client/transport.ts';
 import { hashPassword, verifyPassword } from '../../sync/passwords.ts';
@@ -345,22 +345,7 @@ function view(s: SyncStatus, state: SyncStatus['state']): Status {
   };
 }
 
-function toIssue(r: {
-  mutation_id: string;
-  seq: number;
-  command: string;
-  command_version: number;
-  args_json: string;
-  actor_json: string | null;
-  status: string;
-  error_json: string;
-  created_at: string;
-  reported_at: string;
-  resolution: string | null;
-  resolved_at: string | null;
-  resolved_by: string | null;
-  resent_as: string | null;
-}): Issue {
+function toIssue(r: Selectable<SyncIssuesTable>): Issue {
   const actor = r.actor_json ? (JSON.parse(r.actor_json) as { name?: string }) : {};
   return {
     mutationId: r.mutation_id,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sessionUser } from '../../core/api/sync.api.ts';
 
 /**
  * The wire format between desktop and server, versioned. The server accepts this protocol
@@ -125,13 +126,8 @@ export const loginRequestSchema = z.object({
 
 export const refreshRequestSchema = z.object({ refreshToken: z.string().min(20).max(200) });
 
-export const sessionUserSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  roles: z.array(z.string()),
-  scopes: z.array(z.object({ kind: z.enum(['warehouse', 'supplier', 'owner']), id: z.string() })),
-});
+/** The clerk as the server describes it (the desktop API shows the same shape). */
+export const sessionUserSchema = sessionUser;
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
 export const sessionSchema = z.object({
