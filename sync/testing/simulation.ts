@@ -704,6 +704,16 @@ async function syncDesk(st: RunState, d: SimDesk, again = true): Promise<void> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether a JWT expires within `ms` (its `exp` claim, read without verifying). */
+function expiresWithin(token: string, ms: number): boolean {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
+    return (claims.exp ?? 0) * 1000 < Date.now() + ms;
+  } catch {
+    return true;
+  }
+}
+
 async function restartDesk(st: RunState, d: SimDesk, killMs: number | null): Promise<void> {
   let round: Promise<void> | null = null;
   if (killMs !== null) {
@@ -719,9 +729,12 @@ async function restartDesk(st: RunState, d: SimDesk, killMs: number | null): Pro
 
 async function duplicate(st: RunState, d: SimDesk, pick: number, concurrent: boolean): Promise<void> {
   const sent = d.pushes[pick % Math.max(d.pushes.length, 1)];
-  // Sent again as it was, with the freshest token the desktop holds (a proxy replaying the body).
-  const token = d.token ?? sent?.token;
-  if (!sent || !token) return;
+  if (!sent) return;
+  // Tokens are bound to the desktop and short-lived: a replay rides on the desktop's freshest
+  // one (a proxy repeating an old body on a live connection), renewed by a round if it expired.
+  if (!d.offline && (!d.token || expiresWithin(d.token, 500))) await syncDesk(st, d);
+  const token = d.token ?? sent.token;
+  if (!token) return;
   const deliver = async () => {
     const url = st.sim.urls[pick % st.sim.urls.length]!;
     const res = await fetch(new URL('/sync/push', url), {
