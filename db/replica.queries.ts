@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from './connect.ts';
 import type { DB } from './schema.ts';
 import { SYNCED_TABLES, rowKey, syncedTable, type SyncedTable } from './sync.tables.ts';
@@ -10,19 +10,15 @@ import { SYNCED_TABLES, rowKey, syncedTable, type SyncedTable } from './sync.tab
  * effect back out, lay the server's rows down, and run the command again on top.
  */
 
-const columnsCache = new WeakMap<object, Map<string, string[]>>();
+/** Columns per table: every desktop database of this app version has the same migrations. */
+const columnsCache = new Map<string, string[]>();
 
 async function columnsOf(db: Database, table: string): Promise<string[]> {
-  let perDb = columnsCache.get(db);
-  if (!perDb) {
-    perDb = new Map();
-    columnsCache.set(db, perDb);
-  }
-  const cached = perDb.get(table);
+  const cached = columnsCache.get(table);
   if (cached) return cached;
   const { rows } = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
   const cols = rows.map((r) => r.name);
-  perDb.set(table, cols);
+  columnsCache.set(table, cols);
   return cols;
 }
 
@@ -121,11 +117,27 @@ export async function upsertRows(
   const perStatement = Math.max(1, Math.floor(2000 / cols.length));
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    const values = chunk.map((r) => sql`(${sql.join(cols.map((c) => sql`${toSqlite(r[c])}`))})`);
-    await sql`insert into ${sql.table(table.name)} (${sql.join(cols.map((c) => sql.ref(c)))})
-      values ${sql.join(values)}
-      on conflict (${sql.join(table.pk.map((c) => sql.ref(c)))}) ${sql.raw(update)}`.execute(trx);
+    const params: unknown[] = [];
+    for (const r of chunk) for (const c of cols) params.push(toSqlite(r[c]));
+    // The statement text is built once per shape and run as is: building it from kysely's
+    // fragments cost more than SQLite's own work on a snapshot page.
+    await trx.executeQuery(CompiledQuery.raw(upsertText(table, cols, update, chunk.length), params));
   }
+}
+
+const upsertTexts = new Map<string, string>();
+
+function upsertText(table: SyncedTable, cols: readonly string[], update: string, n: number): string {
+  const key = `${table.name}|${cols.join(',')}|${n}`;
+  let text = upsertTexts.get(key);
+  if (!text) {
+    const tuple = `(${cols.map(() => '?').join(', ')})`;
+    text =
+      `insert into ${q(table.name)} (${cols.map(q).join(', ')}) values ${Array.from({ length: n }, () => tuple).join(', ')} ` +
+      `on conflict (${table.pk.map(q).join(', ')}) ${update}`;
+    upsertTexts.set(key, text);
+  }
+  return text;
 }
 
 const toSqlite = (v: unknown): unknown =>
