@@ -361,18 +361,14 @@ export class SyncEngine {
   }
 
   async pullAll(): Promise<void> {
-    for (;;) {
-      const cursorText = await this.getState(K.cursor);
-      const snapshotText = await this.getState(K.snapshot);
-      const snapshot = snapshotText ? (JSON.parse(snapshotText) as SnapshotCursor) : null;
-      const serverId = await this.getState(K.serverId);
-      const response = await this.authed((token) =>
+    const request = (cursor: number | null, snapshot: SnapshotCursor | null, serverId: string | null) =>
+      this.authed((token) =>
         this.options.transport.post<PullResponse>(
           '/sync/pull',
           {
             protocol: PROTOCOL_VERSION,
             clientId: this.options.clientId,
-            cursor: cursorText === null ? null : Number(cursorText),
+            cursor,
             snapshot,
             serverId,
             limit: this.options.pageRows,
@@ -380,45 +376,76 @@ export class SyncEngine {
           token,
         ),
       );
-      if (response.kind === 'resync-required') {
-        // Keep the outbox; the next page starts a fresh snapshot that empties the replica first.
-        await this.setState(K.cursor, null);
-        await this.setState(K.snapshot, null);
-        continue;
+    /** The following page, asked for while this one is laid down (server and desktop work at once). */
+    let ahead: Promise<PullResponse> | null = null;
+    try {
+      for (;;) {
+        let response: PullResponse;
+        if (ahead) {
+          response = await ahead;
+          ahead = null;
+        } else {
+          const cursorText = await this.getState(K.cursor);
+          const snapshotText = await this.getState(K.snapshot);
+          response = await request(
+            cursorText === null ? null : Number(cursorText),
+            snapshotText ? (JSON.parse(snapshotText) as SnapshotCursor) : null,
+            await this.getState(K.serverId),
+          );
+        }
+        if (response.kind === 'changes' && response.more) ahead = request(response.cursor, null, response.serverId);
+        if (response.kind === 'snapshot')
+          ahead = response.next
+            ? request(null, response.next, response.serverId)
+            : request(response.cursor, null, response.serverId);
+        ahead?.catch(() => undefined);
+        await this.applyPage(response);
+        if (response.kind === 'changes' && !response.more) return;
       }
-      await this.setState(K.serverId, response.serverId);
-      if (response.kind === 'changes') {
-        const settled = await this.settledBy(response.cursor, response.mine);
-        await rebase(
-          this.db,
-          { changes: response.changes, settled, state: { [K.cursor]: String(response.cursor) } },
-          this.now,
-        );
-        if (!response.more) return;
-        continue;
-      }
-      // A snapshot page.
-      const done = response.next === null;
+    } finally {
+      // A page asked for ahead and not used (an error above) is simply dropped: state says where to resume.
+      ahead?.catch(() => undefined);
+    }
+  }
+
+  private async applyPage(response: PullResponse): Promise<void> {
+    if (response.kind === 'resync-required') {
+      // Keep the outbox; the next page starts a fresh snapshot that empties the replica first.
+      await this.setState(K.cursor, null);
+      await this.setState(K.snapshot, null);
+      return;
+    }
+    await this.setState(K.serverId, response.serverId);
+    if (response.kind === 'changes') {
+      const settled = await this.settledBy(response.cursor, response.mine);
       await rebase(
         this.db,
-        {
-          changes: response.changes,
-          settled: [],
-          reset: response.reset,
-          replay: false,
-          state: {
-            [K.snapshot]: done ? null : JSON.stringify(response.next),
-            [K.cursor]: done ? String(response.cursor) : null,
-          },
-        },
+        { changes: response.changes, settled, state: { [K.cursor]: String(response.cursor) } },
         this.now,
       );
-      if (done) {
-        // Effects of commands the server ran before the snapshot's position are in its rows.
-        const settled = await this.settledBy(response.cursor, []);
-        if (settled.length > 0) await rebase(this.db, { changes: [], settled, replay: false }, this.now);
-        await replayAll(this.db, this.now);
-      }
+      return;
+    }
+    // A snapshot page.
+    const done = response.next === null;
+    await rebase(
+      this.db,
+      {
+        changes: response.changes,
+        settled: [],
+        reset: response.reset,
+        replay: false,
+        state: {
+          [K.snapshot]: done ? null : JSON.stringify(response.next),
+          [K.cursor]: done ? String(response.cursor) : null,
+        },
+      },
+      this.now,
+    );
+    if (done) {
+      // Effects of commands the server ran before the snapshot's position are in its rows.
+      const settled = await this.settledBy(response.cursor, []);
+      if (settled.length > 0) await rebase(this.db, { changes: [], settled, replay: false }, this.now);
+      await replayAll(this.db, this.now);
     }
   }
 
