@@ -215,3 +215,40 @@ describe('device-bound sessions', () => {
     expect(await pull(unbound.body.data?.accessToken as string, clientId)).toMatchObject({ status: 403 });
   });
 });
+
+describe('live channel with two schemas in one database', () => {
+  let busy: TestServer;
+  let quiet: TestServer;
+  const desktops: TestDesktop[] = [];
+  beforeAll(async () => {
+    busy = await startTestServer('postgres');
+    quiet = await startTestServer('postgres');
+    await quiet.createUser('alice', ['administrator']);
+  }, 60_000);
+  afterAll(async () => {
+    for (const d of desktops) await d.close();
+    await busy?.close();
+    await quiet?.close();
+  });
+
+  it("another schema's busier feed does not silence this server's live events (NOTIFY is per database)", async () => {
+    const a = await openTestDesktop(quiet.url);
+    const b = await openTestDesktop(quiet.url, { engine: { live: true, pollMs: 60_000 } });
+    desktops.push(a, b);
+    await a.signIn('alice');
+    await b.signIn('alice');
+    await a.engine.syncOnce();
+    b.engine.start();
+    // The other schema's positions run far ahead of this one's.
+    for (let i = 0; i < 30; i++) await must(busy.run('createCustomer', { code: `B-${i}`, name: `忙 ${i}` }));
+    await must(a.run('createCustomer', { code: 'C-QUIET', name: '安静的客户' }));
+    await a.engine.syncOnce();
+    // B polls only every 60 s: arriving well within that is its own server's live event.
+    await until(
+      async () => !!(await b.db.selectFrom('customers').select('id').where('code', '=', 'C-QUIET').executeTakeFirst()),
+      15_000,
+    );
+    expect(await b.db.selectFrom('customers').select('code').where('code', 'like', 'B-%').execute()).toEqual([]);
+    await b.engine.stop();
+  }, 60_000);
+});
