@@ -177,8 +177,8 @@ export class DesktopSync {
   }
 
   async setServer(url: string | null): Promise<Settings> {
-    // Another server does not know this session: sign out of the old one first (work is kept).
-    if (url !== this.serverUrl) await this.signOut();
+    // The session is kept: the same server under another address (a proxy, a new name) accepts
+    // it; another server refuses its refresh token and sync pauses as signed out, work kept.
     await this.options.db
       .insertInto('sync_state')
       .values({ key: SERVER_URL_KEY, value: url ?? '' })
