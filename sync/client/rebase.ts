@@ -87,7 +87,28 @@ export async function pendingCommands(db: Kysely<DB> | Parameters<typeof applyCh
   }));
 }
 
+/**
+ * Runs sync's own writes with SQLite's foreign-key enforcement off, on one reserved connection
+ * (so no clerk's command runs in between without it). The server checked every reference; a
+ * snapshot lays tables down in key order (a split order's child may come before its parent), and
+ * a scoped replica holds rows whose parents it may never see.
+ */
+async function withoutForeignKeys<T>(db: Kysely<DB>, work: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`pragma foreign_keys = off`.execute(conn);
+    try {
+      return await work(conn);
+    } finally {
+      await sql`pragma foreign_keys = on`.execute(conn);
+    }
+  });
+}
+
 export async function rebase(db: Kysely<DB>, input: RebaseInput, now: () => string): Promise<RebaseReport> {
+  return withoutForeignKeys(db, (conn) => rebaseIn(conn, input, now));
+}
+
+async function rebaseIn(db: Kysely<DB>, input: RebaseInput, now: () => string): Promise<RebaseReport> {
   return db.transaction().execute(async (trx) => {
     await sql`update client_meta set capture_seq = null where id = 1`.execute(trx);
     const pending = await pendingCommands(trx);
@@ -206,6 +227,10 @@ async function replay(
 
 /** Replays every pending command (the end of a snapshot, when the replica was rebuilt). */
 export async function replayAll(db: Kysely<DB>, now: () => string): Promise<number> {
+  return withoutForeignKeys(db, (conn) => replayAllIn(conn, now));
+}
+
+async function replayAllIn(db: Kysely<DB>, now: () => string): Promise<number> {
   return db.transaction().execute(async (trx) => {
     let n = 0;
     for (const p of await pendingCommands(trx)) if (p.status !== 'applied' && (await replay(trx, p, now))) n += 1;
