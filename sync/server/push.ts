@@ -60,18 +60,49 @@ export async function processPush(
   const results: MutationResult[] = [];
   const size = Math.max(1, options.group ?? PUSH_GROUP);
   let lastSeq = 0;
+  const run = (group: readonly Mutation[]) =>
+    db.transaction().execute((trx) => processGroup(trx, principal, request.clientId, group, options));
   for (let i = 0; i < request.mutations.length || i === 0; i += size) {
     const group = request.mutations.slice(i, i + size);
-    const outcome = await db
-      .transaction()
-      .execute((trx) => processGroup(trx, principal, request.clientId, group, options));
-    results.push(...outcome.results);
-    lastSeq = outcome.lastSeq;
-    if (outcome.feedSeq !== null) options.onCommitted?.(outcome.feedSeq);
-    if (outcome.stopped) return { results, stopped: outcome.stopped, lastSeq };
+    let outcomes: GroupOutcome[];
+    try {
+      outcomes = [await run(group)];
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      // A deadlock or serialisation failure is the database's, not the command's: the group is
+      // rolled back whole and run again one command per transaction (holding no lock of one
+      // command while the next takes its own), each retried a few times.
+      outcomes = [];
+      for (const m of group) {
+        const outcome = await retryTransient(() => run([m]));
+        outcomes.push(outcome);
+        if (outcome.stopped) break;
+      }
+    }
+    for (const outcome of outcomes) {
+      results.push(...outcome.results);
+      lastSeq = outcome.lastSeq;
+      if (outcome.feedSeq !== null) options.onCommitted?.(outcome.feedSeq);
+      if (outcome.stopped) return { results, stopped: outcome.stopped, lastSeq };
+    }
     if (group.length === 0) break;
   }
   return { results, lastSeq };
+}
+
+/** PostgreSQL's deadlock_detected and serialization_failure: transient, retried, never a verdict. */
+const TRANSIENT = new Set(['40P01', '40001']);
+const isTransient = (err: unknown): boolean => TRANSIENT.has(String((err as { code?: unknown } | null)?.code ?? ''));
+
+async function retryTransient<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isTransient(err) || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));
+    }
+  }
 }
 
 interface GroupOutcome {
@@ -208,6 +239,8 @@ async function runScoped(
   try {
     data = await def.run(trx, args, ctx);
   } catch (err) {
+    // The database's own trouble aborts the whole group, to be retried: never a stored verdict.
+    if (isTransient(err)) throw err;
     await sql`rollback to savepoint oms_command`.execute(trx);
     await sql`release savepoint oms_command`.execute(trx);
     return { result: { ok: false, error: AppError.from(err).toJSON() }, changeLogSeen };

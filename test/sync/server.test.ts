@@ -252,3 +252,54 @@ describe('live channel with two schemas in one database', () => {
     await b.engine.stop();
   }, 60_000);
 });
+
+describe('deadlocks between concurrent groups', () => {
+  let server: TestServer;
+  const desktops: TestDesktop[] = [];
+  let warehouse = '';
+  const items: string[] = [];
+  beforeAll(async () => {
+    server = await startTestServer('postgres');
+    await server.createUser('alice', ['administrator']);
+    warehouse = (await must<{ id: string }>(server.run('createWarehouse', { code: 'WH-D', name: '死锁仓' }))).id;
+    for (const sku of ['X', 'Y']) {
+      const id = (await must<{ id: string }>(server.run('createItem', { sku, name: sku, baseUom: 'EA' }))).id;
+      items.push(id);
+      await must(server.run('receiveStock', { itemId: id, warehouseId: warehouse, quantity: 100_000 }));
+    }
+  }, 60_000);
+  afterAll(async () => {
+    for (const d of desktops) await d.close();
+    await server?.close();
+  });
+
+  it('are retried, never stored as failures: two desktops locking the same buckets in opposite order', async () => {
+    const [a, b] = [await openTestDesktop(server.url), await openTestDesktop(server.url)];
+    desktops.push(a, b);
+    for (const d of [a, b]) {
+      await d.signIn('alice');
+      await d.engine.syncOnce();
+    }
+    const reserve = (d: TestDesktop, demand: string, item: string) =>
+      must(
+        d.run('reserveStock', {
+          demand: { type: 'sales-order', id: demand },
+          lines: [{ demandLine: 1, itemId: item, warehouseId: warehouse, quantity: 1 }],
+        }),
+      );
+    for (let round = 0; round < 8; round++) {
+      for (let k = 0; k < 10; k++) {
+        await reserve(a, `A-${round}-${k}`, items[k % 2]!);
+        await reserve(b, `B-${round}-${k}`, items[(k + 1) % 2]!);
+      }
+      await Promise.all([a.engine.syncOnce(), b.engine.syncOnce()]);
+    }
+    await Promise.all([a.engine.syncOnce(), b.engine.syncOnce()]);
+    const statuses = await sql<{ status: string; n: string | number }>`
+      select status, count(*) as n from sync_mutations group by status`.execute(server.conn.db);
+    expect(statuses.rows.map((r) => [r.status, Number(r.n)])).toEqual([['applied', 160]]);
+    const dead = await sql<{ n: string | number }>`select count(*) as n from dead_letters`.execute(server.conn.db);
+    expect(Number(dead.rows[0]!.n)).toBe(0);
+    for (const d of [a, b]) expect(await d.db.selectFrom('sync_issues').selectAll().execute()).toEqual([]);
+  }, 120_000);
+});
