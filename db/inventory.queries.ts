@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Bucket, BucketId, HeldQuantity } from '../core/inventory/rules.ts';
 import type { DemandRef, GridInput, LedgerRow, StockSelector } from '../core/inventory/schemas.ts';
 import type { Database } from './connect.ts';
@@ -107,12 +107,23 @@ export async function loadBucketsOfPairs(
   const items = [...new Set(pairs.map((p) => p.itemId))];
   const warehouses = [...new Set(pairs.map((p) => p.warehouseId))];
   const wanted = new Set(pairs.map((p) => `${p.itemId}|${p.warehouseId}`));
-  const rows = await db
+  let query = db
     .selectFrom('stock_balances')
     .selectAll()
     .where('item_id', 'in', items)
-    .where('warehouse_id', 'in', warehouses)
-    .execute();
+    .where('warehouse_id', 'in', warehouses);
+  // PostgreSQL runs commands concurrently: lock the buckets (in key order, so two commands never
+  // wait on each other crosswise) before deciding, so a second reservation sees the first and is
+  // refused with what is really left. SQLite has one writer at a time and no FOR UPDATE.
+  if (db.getExecutor().adapter instanceof PostgresAdapter)
+    query = query
+      .orderBy('item_id')
+      .orderBy('warehouse_id')
+      .orderBy('lot')
+      .orderBy('expiry')
+      .orderBy('owner_id')
+      .forUpdate();
+  const rows = await query.execute();
   return rows.filter((r) => wanted.has(`${r.item_id}|${r.warehouse_id}`)).map(toBucket);
 }
 
