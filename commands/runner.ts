@@ -12,6 +12,11 @@ import { findCommand } from './registry.ts';
 export interface RunOptions {
   /** Desktop: record the command in the outbox in the same transaction, for sync to deliver. */
   outbox: boolean;
+  /**
+   * Record before-images for sync's rebase (default: with the outbox). A desktop without a
+   * server skips them: its first sync starts from a snapshot that replaces the replica anyway.
+   */
+  capture?: boolean;
   /** The mutation id to record; the server receives it from the client. */
   mutationId?: string;
   /** A client may run a command version the server still accepts (current or previous). */
@@ -43,7 +48,8 @@ export async function runCommand(
     const record = options.outbox && !def.localOnly;
     return await db.transaction().execute(async (trx) => {
       // The undo triggers record what this command changes, so sync can rebase it later.
-      if (record) await beginCapture(trx);
+      const capture = record && (options.capture ?? true);
+      if (capture) await beginCapture(trx);
       const data = await def.run(trx, args, ctx);
       if (!record) return { result: ok(data) };
       const mutationId = options.mutationId ?? randomUUID();
@@ -55,7 +61,7 @@ export async function runCommand(
         actor: ctx.actor,
         createdAt: ctx.now,
       });
-      await endCapture(trx);
+      if (capture) await endCapture(trx);
       return { result: ok(data), outbox: { seq, mutationId } };
     });
   } catch (err) {

@@ -143,6 +143,11 @@ export const orderDetail = z.object({
   childProgress: z.object({ qtyOrdered: z.number(), qtyDone: z.number(), progress: z.number() }).nullable(),
   exceptions: z.array(exceptionRecord),
   actions: z.array(z.enum(ORDER_ACTIONS)),
+  /**
+   * Changed here by commands the server has not confirmed yet (offline work, reservations
+   * included): what the clerk sees is provisional until sync settles it.
+   */
+  provisional: z.boolean(),
 });
 export type OrderDetail = z.output<typeof orderDetail>;
 

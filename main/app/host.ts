@@ -88,7 +88,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       },
       context,
       run: async (name, args) => {
-        const outcome = await runCommand(db, name, args, context(), { outbox: true });
+        const outcome = await runCommand(db, name, args, context(), { outbox: true, capture: sync.usesBlocks });
         if (outcome.outbox) sync.changed();
         return outcome;
       },
@@ -128,7 +128,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     const parsed: unknown = parseInput(endpoint.input, input);
     const ctx = context();
     const args = await argsFromInput(db, def, parsed, { device, blocks: sync.usesBlocks });
-    const { result, outbox } = await runCommand(db, def, args, ctx, { outbox: true });
+    const { result, outbox } = await runCommand(db, def, args, ctx, { outbox: true, capture: sync.usesBlocks });
     if (outbox) sync.changed();
     return result;
   }

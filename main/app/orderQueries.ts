@@ -257,6 +257,7 @@ export function orderQueryHandlers(
         childProgress,
         exceptions,
         actions: actionsFrom(r.type as OrderType, r.status as OrderStatus),
+        provisional: await touchedByPendingCommands(db, id),
       };
     },
 
@@ -439,4 +440,24 @@ export function orderQueryHandlers(
       };
     },
   };
+}
+
+/**
+ * Whether pending (unconfirmed) commands changed this order or its lines: their before-images
+ * are in the desktop's undo_log until the server settles them (db/replica.queries.ts).
+ */
+async function touchedByPendingCommands(db: Database, orderId: string): Promise<boolean> {
+  const key = JSON.stringify([orderId]);
+  const row = await db
+    .selectFrom('undo_log')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('tbl', '=', 'orders'), eb('pk', '=', key)]),
+        eb.and([eb('tbl', '=', 'order_lines'), eb('pk', 'like', `${key.slice(0, -1)},%`)]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -108,7 +108,7 @@ describe('desktop host with a server', () => {
       await must(h.handle('sync.now', {}));
     }
     const create = (h: AppHost) =>
-      must<{ number: string }>(
+      must<{ id: string; number: string }>(
         h.handle('orders.create', {
           submit: false,
           order: {
@@ -119,10 +119,15 @@ describe('desktop host with a server', () => {
           },
         }),
       );
-    const numbers = [(await create(a)).number, (await create(b)).number, (await create(a)).number];
+    const created = [await create(a), await create(b), await create(a)];
+    const numbers = created.map((o) => o.number);
+    const firstId = created[0]!.id;
     for (const n of numbers) expect(n).toMatch(/^SO-\d{7}$/);
     expect(new Set(numbers).size).toBe(3);
+    // Until the server confirms it, the order shows as provisional; after the sync it does not.
+    expect(await a.handle('orders.get', { id: firstId })).toMatchObject({ ok: true, data: { provisional: true } });
     for (const h of [a, b]) await must(h.handle('sync.now', {}));
+    expect(await a.handle('orders.get', { id: firstId })).toMatchObject({ ok: true, data: { provisional: false } });
     const onServer = await server.conn.db.selectFrom('orders').select('number').execute();
     expect(onServer.map((o) => o.number).sort()).toEqual([...numbers].sort());
   });

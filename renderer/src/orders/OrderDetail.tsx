@@ -199,6 +199,11 @@ export function OrderDetail({ orderId, catalog, lookups }: { orderId: string; ca
         <StatusChip status={o.status} />
         <HoldChips checks={o.holdChecks} />
         {isBackordered(o) ? <span className="chip chip-warn">{t('orders.backorder')}</span> : null}
+        {detail.provisional ? (
+          <span className="chip chip-warn" data-testid="order-provisional" title={t('orders.detail.provisionalHint')}>
+            {t('orders.detail.provisional')}
+          </span>
+        ) : null}
         <span className="inv-spacer" />
         <div className="actions" role="group" aria-label={t('orders.detail.actions')}>
           {ACTION_ORDER.filter((a) => detail.actions.includes(a)).map((a, i) => (
