@@ -465,6 +465,8 @@ test('two desktops on one server: offline work, live updates, sync issues resolv
     await ship.getByRole('textbox').last().press('Enter');
     await expect(ship).toBeHidden();
     await expect(a.page.locator('.ord-detail-bar')).toContainText('已发货');
+    // Not confirmed by the server yet: the order says so.
+    await expect(a.page.getByTestId('order-provisional')).toHaveText('待确认（尚未同步到服务器）');
 
     // Two edits of orders B is about to change too, and 8 of the last 10 gift boxes.
     const ax = await orderOf(a, x.id);
