@@ -4,14 +4,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { runCommand } from '../commands/runner.ts';
 import { createAppHost, DATABASE_FILE } from '../main/app/host.ts';
 import { inventoryGrid } from '../db/inventory.queries.ts';
-import type { DB } from '../db/schema.ts';
 import { todayUtc, type SeedReport, type SeedSize } from '../db/seed/seed.ts';
 import { gridInput, type GridInput } from '../core/inventory/schemas.ts';
-import { summarize, time } from './stats.ts';
+import { capturingKysely, ratio, sample as sampleRuns, summarize, time } from './stats.ts';
 import { rawReserve, type RawBucket } from './rawReserve.ts';
 
 /**
@@ -30,34 +28,10 @@ const SIZE: SeedSize = {
   ledgerDensity: 1,
 };
 
-const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
-
 type Row = Record<string, unknown>;
 
-/** Runs `fn` `rounds` times, or fewer when one run is slow: at most `budgetMs` of samples (≥ min). */
-async function sample(fn: () => Promise<unknown> | unknown, rounds: number, budgetMs: number, min = 3) {
-  const out: number[] = [];
-  let spent = 0;
-  while (out.length < rounds && (out.length < min || spent < budgetMs)) {
-    const ms = await time(fn);
-    out.push(ms);
-    spent += ms;
-  }
-  return out;
-}
-
-/** SQL statements a kysely instance runs, with their parameters (to EXPLAIN and to replay raw). */
-function capturingKysely(file: string) {
-  const statements: Array<{ sql: string; parameters: readonly unknown[] }> = [];
-  const database = new Database(file);
-  const db = new Kysely<DB>({
-    dialect: new SqliteDialect({ database }),
-    log: (e) => {
-      if (e.level === 'query') statements.push({ sql: e.query.sql, parameters: e.query.parameters });
-    },
-  });
-  return { db, statements, close: () => db.destroy() };
-}
+const sample = (fn: () => Promise<unknown> | unknown, rounds: number, budgetMs: number, min = 3) =>
+  sampleRuns(fn, rounds, budgetMs, min);
 
 function balancesChecksum(raw: Database.Database): { rows: number; sha256: string } {
   const hash = createHash('sha256');

@@ -4,15 +4,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import type { OrderListInput } from '../core/api/orders.api.ts';
 import { runCommand } from '../commands/runner.ts';
 import { orderGrid, SORTABLE, type SortKey } from '../db/orders.queries.ts';
-import type { DB } from '../db/schema.ts';
 import type { SeedReport, SeedSize } from '../db/seed/seed.ts';
 import { createAppHost, DATABASE_FILE } from '../main/app/host.ts';
 import { runImportBench } from './orderImport.ts';
-import { summarize, time } from './stats.ts';
+import { capturingKysely, ratio, sample as sampleRuns, summarize, time } from './stats.ts';
 import { rawReserve, type RawBucket } from './rawReserve.ts';
 
 /**
@@ -43,35 +41,12 @@ const SIZE: SeedSize = {
 };
 
 type Row = Record<string, unknown>;
-const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
 const DAY = 86_400_000;
 const addDays = (date: string, n: number) =>
   new Date(Date.parse(`${date}T00:00:00.000Z`) + n * DAY).toISOString().slice(0, 10);
 
-/** Runs `fn` `rounds` times, or fewer when one run is slow: at most `budgetMs` of samples (≥ min). */
-async function sample(fn: () => Promise<unknown> | unknown, rounds: number, budgetMs: number, min = 5) {
-  const out: number[] = [];
-  let spent = 0;
-  while (out.length < rounds && (out.length < min || spent < budgetMs)) {
-    const ms = await time(fn);
-    out.push(ms);
-    spent += ms;
-  }
-  return out;
-}
-
-/** SQL statements a kysely instance runs (to count them per operation and to EXPLAIN them). */
-function capturingKysely(file: string) {
-  const statements: Array<{ sql: string; parameters: readonly unknown[] }> = [];
-  const database = new Database(file);
-  const db = new Kysely<DB>({
-    dialect: new SqliteDialect({ database }),
-    log: (e) => {
-      if (e.level === 'query') statements.push({ sql: e.query.sql, parameters: e.query.parameters });
-    },
-  });
-  return { db, statements, close: () => db.destroy() };
-}
+const sample = (fn: () => Promise<unknown> | unknown, rounds: number, budgetMs: number, min = 5) =>
+  sampleRuns(fn, rounds, budgetMs, min);
 
 const NULLABLE = new Set(['requested_date', 'promised_date', 'external_ref']);
 const sortSql = (col: string) => (NULLABLE.has(col) ? `coalesce(o.${col}, '')` : `o.${col}`);

@@ -1,3 +1,6 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { DB } from '../db/schema.ts';
 /** Percentiles over measured samples (milliseconds). */
 export function summarize(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -17,4 +20,37 @@ export async function time<T>(fn: () => Promise<T> | T): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;
+}
+
+/** a / b to one decimal: how many times the reference a figure is. */
+export const ratio = (a: number, b: number): number => Math.round((a / b) * 10) / 10;
+
+/** Runs `fn` `rounds` times, or fewer when one run is slow: at most `budgetMs` of samples (≥ min). */
+export async function sample(
+  fn: () => Promise<unknown> | unknown,
+  rounds: number,
+  budgetMs: number,
+  min: number,
+): Promise<number[]> {
+  const out: number[] = [];
+  let spent = 0;
+  while (out.length < rounds && (out.length < min || spent < budgetMs)) {
+    const ms = await time(fn);
+    out.push(ms);
+    spent += ms;
+  }
+  return out;
+}
+
+/** SQL statements a kysely instance runs, with their parameters (to count, EXPLAIN and replay raw). */
+export function capturingKysely(file: string) {
+  const statements: Array<{ sql: string; parameters: readonly unknown[] }> = [];
+  const database = new Database(file);
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({ database }),
+    log: (e) => {
+      if (e.level === 'query') statements.push({ sql: e.query.sql, parameters: e.query.parameters });
+    },
+  });
+  return { db, statements, close: () => db.destroy() };
 }

@@ -1,4 +1,5 @@
-import { CompiledQuery, SqliteAdapter, sql, type Kysely } from 'kysely';
+import { BulkWriter } from './bulk.ts';
+import { SqliteAdapter, sql, type Kysely } from 'kysely';
 import {
   allocate,
   assertBucket,
@@ -127,48 +128,6 @@ const RESERVATION_COLUMNS = [
   'actor',
   'created_at',
 ] as const;
-
-type Table = keyof DB;
-
-/**
- * Multi-row inserts compiled once per table and row count by kysely (so quoting and placeholders
- * are the dialect's), then executed with fresh parameters: the builder's per-row cost is the
- * bottleneck at millions of rows. 16,000 parameters a statement stays inside SQLite's 32,766
- * and PostgreSQL's 65,535.
- */
-class BulkInserter {
-  private readonly statements = new Map<string, string>();
-  constructor(private readonly db: Kysely<DB>) {}
-
-  private statement(table: Table, columns: readonly string[], rows: number): string {
-    const key = `${table}|${rows}`;
-    let text = this.statements.get(key);
-    if (text === undefined) {
-      const row = Object.fromEntries(columns.map((c) => [c, null]));
-      const compiled = this.db
-        .insertInto(table)
-        .values(Array.from({ length: rows }, () => ({ ...row })) as never)
-        .compile();
-      if (compiled.parameters.length !== rows * columns.length)
-        throw new Error(`bulk insert into ${table}: ${compiled.parameters.length} parameters compiled`);
-      text = compiled.sql;
-      this.statements.set(key, text);
-    }
-    return text;
-  }
-
-  async insert(table: Table, columns: readonly string[], flat: readonly unknown[]): Promise<void> {
-    const width = columns.length;
-    const perStatement = Math.floor(16_000 / width);
-    const total = flat.length / width;
-    for (let at = 0; at < total; at += perStatement) {
-      const n = Math.min(perStatement, total - at);
-      await this.db.executeQuery(
-        CompiledQuery.raw(this.statement(table, columns, n), flat.slice(at * width, (at + n) * width)),
-      );
-    }
-  }
-}
 
 // ---------- the simulated world ----------
 interface SimBucket extends Bucket {
@@ -1186,7 +1145,7 @@ export async function seedInventory(
   }
   try {
     return await db.transaction().execute(async (trx) => {
-      const bulk = new BulkInserter(trx);
+      const bulk = new BulkWriter(trx, null);
       let writing = 0;
       const flush = async (force: boolean) => {
         if (!force && sim.moves.length < 10_000 * MOVEMENT_COLUMNS.length) return;
@@ -1195,8 +1154,8 @@ export async function seedInventory(
         const holds = sim.holds;
         sim.moves = [];
         sim.holds = [];
-        await bulk.insert('stock_movements', MOVEMENT_COLUMNS, moves);
-        await bulk.insert('stock_reservations', RESERVATION_COLUMNS, holds);
+        await bulk.insertFlat('stock_movements', MOVEMENT_COLUMNS, moves);
+        await bulk.insertFlat('stock_reservations', RESERVATION_COLUMNS, holds);
         writing += performance.now() - t;
       };
       // SQLite: the ledgers' secondary indexes are dropped for the load and built again after it
@@ -1248,7 +1207,7 @@ export async function seedInventory(
             l.received,
           );
       }
-      await bulk.insert(
+      await bulk.insertFlat(
         'stock_transfers',
         [
           'id',
@@ -1266,19 +1225,19 @@ export async function seedInventory(
         ],
         headers,
       );
-      await bulk.insert(
+      await bulk.insertFlat(
         'stock_transfer_lines',
         ['transfer_id', 'line_no', 'item_id', 'lot', 'expiry', 'owner_id', 'qty_shipped', 'qty_received'],
         lines,
       );
       const asOfMs = Date.parse(`${options.asOf}T00:00:00.000Z`);
       const rp = rulesAndProposals(sim, asOfMs);
-      await bulk.insert(
+      await bulk.insertFlat(
         'replenishment_rules',
         ['item_id', 'warehouse_id', 'min_qty', 'max_qty', 'safety_stock', 'updated_at'],
         rp.rules,
       );
-      await bulk.insert(
+      await bulk.insertFlat(
         'replenishment_proposals',
         [
           'id',
