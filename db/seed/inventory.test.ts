@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { tablesChecksum } from '../testing/checksum.ts';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBucket, type Bucket } from '../../core/inventory/rules.ts';
@@ -30,23 +30,7 @@ const TABLES = {
   replenishment_proposals: 'id',
 } as const;
 
-/** Every ledger table's rows, canonically ordered in JS (collations differ between backends). */
-async function ledgerChecksum(db: Kysely<DB>): Promise<string> {
-  const hash = createHash('sha256');
-  for (const table of Object.keys(TABLES) as Array<keyof typeof TABLES>) {
-    const rows = (await db.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
-    const lines = rows.map((r) =>
-      JSON.stringify(
-        Object.keys(r)
-          .sort()
-          .map((k) => [k, r[k] === null || r[k] === undefined ? null : String(r[k])]),
-      ),
-    );
-    lines.sort();
-    hash.update(`${table}:${lines.length}\n${lines.join('\n')}\n`);
-  }
-  return hash.digest('hex');
-}
+const ledgerChecksum = (db: Kysely<DB>) => tablesChecksum(db, Object.keys(TABLES) as Array<keyof typeof TABLES>);
 
 async function seededChecksum(size: SeedSize): Promise<string> {
   const t = await openTestDb('sqlite', 'desktop');

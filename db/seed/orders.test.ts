@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { tablesChecksum } from '../testing/checksum.ts';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineAmounts } from '../../core/orders/rules.ts';
@@ -43,23 +43,7 @@ const TABLES = [
   'stock_balances',
 ] as const;
 
-/** Every table the order seed writes or changes, rows canonically ordered in JS (collations differ). */
-async function checksum(db: Kysely<DB>): Promise<string> {
-  const hash = createHash('sha256');
-  for (const table of TABLES) {
-    const rows = (await db.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
-    const lines = rows.map((r) =>
-      JSON.stringify(
-        Object.keys(r)
-          .sort()
-          .map((k) => [k, r[k] === null || r[k] === undefined ? null : String(r[k])]),
-      ),
-    );
-    lines.sort();
-    hash.update(`${table}:${lines.length}\n${lines.join('\n')}\n`);
-  }
-  return hash.digest('hex');
-}
+const checksum = (db: Kysely<DB>) => tablesChecksum(db, TABLES);
 
 async function seeded(size: SeedSize): Promise<string> {
   const t = await openTestDb('sqlite', 'desktop');
