@@ -1,5 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useRef, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 
+import { useTranslation } from 'react-i18next';
 import { FOCUSABLE, handleDialogKey } from '../app/dialogKeys.ts';
 
 interface Props {
@@ -109,5 +110,46 @@ export function Dialog({
         )}
       </div>
     </div>
+  );
+}
+
+/** Key hint, Cancel and the confirm button (busy while saving): the foot of a form dialog. */
+export function DialogFooter({
+  keys,
+  confirm,
+  saving,
+  onCancel,
+  danger = false,
+  confirmClassName,
+  disabled = false,
+}: {
+  keys: string;
+  confirm: string;
+  saving: boolean;
+  onCancel: () => void;
+  danger?: boolean;
+  /** Extra class on the confirm button (e.g. to give it the initial focus). */
+  confirmClassName?: string;
+  /** Confirm unavailable for another reason than saving (nothing loaded yet). */
+  disabled?: boolean;
+}) {
+  const { t } = useTranslation();
+  const base = danger ? 'btn btn-danger-solid' : 'btn btn-primary';
+  return (
+    <>
+      <span className="muted">{keys}</span>
+      <div className="actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button
+          type="submit"
+          className={confirmClassName ? `${base} ${confirmClassName}` : base}
+          disabled={saving || disabled}
+        >
+          {saving ? t('common.saving') : confirm}
+        </button>
+      </div>
+    </>
   );
 }

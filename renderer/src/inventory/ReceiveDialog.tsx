@@ -6,7 +6,7 @@ import type { AppErrorData, FieldIssue } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
 import { errorText, issueText } from '../i18n/messages.ts';
 import { useUi } from '../state/ui.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, DialogFooter } from './Dialog.tsx';
 import { formatQty, parseQty } from './format.ts';
 
 type TransferRecord = z.output<typeof transferRecord>;
@@ -101,17 +101,13 @@ export function ReceiveDialog({ transferId, onCancel, onReceived }: Props) {
       onSubmit={() => void submit()}
       size="wide"
       footer={
-        <>
-          <span className="muted">{t('inventory.transfers.receiveKeys')}</span>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onCancel}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={saving || !transfer}>
-              {saving ? t('common.saving') : t('inventory.transfers.confirmReceive')}
-            </button>
-          </div>
-        </>
+        <DialogFooter
+          keys={t('inventory.transfers.receiveKeys')}
+          confirm={t('inventory.transfers.confirmReceive')}
+          saving={saving}
+          onCancel={onCancel}
+          disabled={!transfer}
+        />
       }
     >
       {failure ? (

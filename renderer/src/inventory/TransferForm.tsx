@@ -7,7 +7,7 @@ import { oms } from '../api/client.ts';
 import { errorText, issueText } from '../i18n/messages.ts';
 import { useUi } from '../state/ui.ts';
 import type { Catalog } from './catalog.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, DialogFooter } from './Dialog.tsx';
 import { formatQty, itemName, parseQty } from './format.ts';
 
 interface Line {
@@ -174,17 +174,12 @@ export function TransferForm({ catalog, draft, onCancel, onShipped }: Props) {
       onCancel={onCancel}
       onSubmit={() => void submit()}
       footer={
-        <>
-          <span className="muted">{t('inventory.transfers.keys')}</span>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onCancel}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={saving}>
-              {saving ? t('common.saving') : t('inventory.transfers.ship')}
-            </button>
-          </div>
-        </>
+        <DialogFooter
+          keys={t('inventory.transfers.keys')}
+          confirm={t('inventory.transfers.ship')}
+          saving={saving}
+          onCancel={onCancel}
+        />
       }
     >
       {failure ? (

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AppErrorData, FieldIssue, Result } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
 import type { Catalog } from '../inventory/catalog.ts';
-import { Dialog } from '../inventory/Dialog.tsx';
+import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
 import { normaliseDate } from '../inventory/freeze.ts';
 import { formatQty, itemName, parseQty } from '../inventory/format.ts';
 import { issueText } from '../i18n/messages.ts';
@@ -31,36 +31,6 @@ function useAction() {
     else onOk(r.data);
   };
   return { tried, saving, failure, act };
-}
-
-/** Key hint, Cancel and the confirm button (busy while saving). */
-function ActionFooter({
-  keys,
-  confirm,
-  saving,
-  onCancel,
-  danger = false,
-}: {
-  keys: string;
-  confirm: string;
-  saving: boolean;
-  onCancel: () => void;
-  danger?: boolean;
-}) {
-  const { t } = useTranslation();
-  return (
-    <>
-      <span className="muted">{keys}</span>
-      <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className={danger ? 'btn btn-danger-solid' : 'btn btn-primary'} disabled={saving}>
-          {saving ? t('common.saving') : confirm}
-        </button>
-      </div>
-    </>
-  );
 }
 
 /** The translated refusal of the last attempt, if any. */
@@ -128,7 +98,7 @@ export function ReasonDialog({
       onSubmit={() => void submit()}
       initialFocus="#ord-reason"
       footer={
-        <ActionFooter
+        <DialogFooter
           keys={t('orders.keys.confirm')}
           saving={saving}
           onCancel={onCancel}
@@ -271,7 +241,7 @@ export function SplitDialog({
       size="wide"
       initialFocus={mode === 'manual' ? '#split-q-0-0' : undefined}
       footer={
-        <ActionFooter
+        <DialogFooter
           keys={t('orders.split.keys')}
           saving={saving}
           onCancel={onCancel}
@@ -472,7 +442,7 @@ export function ShipDialog({
       onSubmit={() => void submit()}
       size="wide"
       footer={
-        <ActionFooter
+        <DialogFooter
           keys={t('orders.keys.confirm')}
           saving={saving}
           onCancel={onCancel}
@@ -647,7 +617,7 @@ export function ReceiveDialog({
       onSubmit={() => void submit()}
       size="wide"
       footer={
-        <ActionFooter
+        <DialogFooter
           keys={t('orders.keys.confirm')}
           saving={saving}
           onCancel={onCancel}
@@ -826,7 +796,7 @@ export function ReturnDialog({
       size="wide"
       initialFocus="#ret-q-0"
       footer={
-        <ActionFooter
+        <DialogFooter
           keys={t('orders.keys.confirm')}
           saving={saving}
           onCancel={onCancel}

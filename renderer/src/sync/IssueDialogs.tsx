@@ -2,7 +2,7 @@ import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppErrorData, FieldIssue } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
-import { Dialog } from '../inventory/Dialog.tsx';
+import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
 import { issueText } from '../i18n/messages.ts';
 import { commandName, parseArgsText, prettyJson, reasonText, type SyncIssue } from './format.ts';
 
@@ -116,17 +116,12 @@ export function ResendDialog({
       onSubmit={() => void submit()}
       initialFocus="#sync-args-editor"
       footer={
-        <>
-          <span className="muted">{t('sync.resend.keys')}</span>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onCancel}>
-              {t('common.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={saving}>
-              {saving ? t('common.saving') : t('sync.resend.confirm')}
-            </button>
-          </div>
-        </>
+        <DialogFooter
+          keys={t('sync.resend.keys')}
+          confirm={t('sync.resend.confirm')}
+          saving={saving}
+          onCancel={onCancel}
+        />
       }
     >
       <div className="form-body sync-dialog-body">
@@ -209,21 +204,14 @@ export function ConfirmIssueDialog({
       onSubmit={() => void submit()}
       initialFocus=".dialog-foot .btn-confirm"
       footer={
-        <>
-          <span className="muted">{t('sync.confirm.keys')}</span>
-          <div className="actions">
-            <button type="button" className="btn" onClick={onCancel}>
-              {t('common.cancel')}
-            </button>
-            <button
-              type="submit"
-              className={decision === 'discard' ? 'btn btn-danger-solid btn-confirm' : 'btn btn-primary btn-confirm'}
-              disabled={saving}
-            >
-              {saving ? t('common.saving') : t(`sync.confirm.${decision}.confirm`)}
-            </button>
-          </div>
-        </>
+        <DialogFooter
+          keys={t('sync.confirm.keys')}
+          confirm={t(`sync.confirm.${decision}.confirm`)}
+          saving={saving}
+          onCancel={onCancel}
+          danger={decision === 'discard'}
+          confirmClassName="btn-confirm"
+        />
       }
     >
       <div className="form-body sync-dialog-body">
