@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { AppError, type AppErrorData } from '../../core/errors.ts';
+import type { AppErrorData } from '../../core/errors.ts';
 import type { CommandContext } from '../../commands/define.ts';
 import { findCommand } from '../../commands/registry.ts';
 import { commandArgs, runInTransaction } from '../../commands/runner.ts';
@@ -11,6 +11,7 @@ import {
   touchedKeys,
   wipeReplica,
 } from '../../db/replica.queries.ts';
+import type { Database } from '../../db/connect.ts';
 import type { DB } from '../../db/schema.ts';
 import { rowKey } from '../../db/sync.tables.ts';
 import type { Change, MutationResult, WireError } from '../protocol/index.ts';
@@ -69,7 +70,7 @@ export interface RebaseReport {
 
 const LOCAL_ACTOR: CommandContext['actor'] = { userId: null, name: 'local', roles: [] };
 
-export async function pendingCommands(db: Kysely<DB> | Parameters<typeof applyChanges>[0]): Promise<PendingCommand[]> {
+export async function pendingCommands(db: Database): Promise<PendingCommand[]> {
   const rows = await db
     .selectFrom('outbox')
     .select(['seq', 'mutation_id', 'command', 'command_version', 'args_json', 'actor_json', 'created_at', 'status'])
@@ -237,5 +238,3 @@ async function replayAllIn(db: Kysely<DB>, now: () => string): Promise<number> {
     return n;
   });
 }
-
-export const errorOf = (err: unknown): AppErrorData => AppError.from(err).toJSON();

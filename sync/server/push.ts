@@ -39,8 +39,15 @@ export async function registerClient(
 ): Promise<void> {
   await sql`insert into sync_clients (client_id, user_id, app_version, protocol)
     values (${clientId}, ${principal.user.id}, ${meta.appVersion ?? null}, ${meta.protocol})
-    on conflict (client_id) do update set last_seen_at = now(), app_version = excluded.app_version,
-      protocol = excluded.protocol, user_id = excluded.user_id`.execute(db);
+    on conflict (client_id) do update set last_seen_at = now(),
+      app_version = coalesce(excluded.app_version, sync_clients.app_version),
+      protocol = excluded.protocol, user_id = excluded.user_id
+    -- Every push and pull passes here: write (and flush WAL) only when something changed, or
+    -- to refresh last_seen_at once a minute.
+    where (excluded.app_version is not null and sync_clients.app_version is distinct from excluded.app_version)
+       or sync_clients.protocol is distinct from excluded.protocol
+       or sync_clients.user_id <> excluded.user_id
+       or sync_clients.last_seen_at < now() - interval '1 minute'`.execute(db);
 }
 
 /**
