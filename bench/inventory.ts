@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runCommand } from '../commands/runner.ts';
@@ -9,7 +9,7 @@ import { createAppHost, DATABASE_FILE } from '../main/app/host.ts';
 import { inventoryGrid } from '../db/inventory.queries.ts';
 import { todayUtc, type SeedReport, type SeedSize } from '../db/seed/seed.ts';
 import { gridInput, type GridInput } from '../core/inventory/schemas.ts';
-import { capturingKysely, ratio, sample as sampleRuns, summarize, time } from './stats.ts';
+import { capturingKysely, machineFacts, ratio, sample as sampleRuns, summarize, time } from './stats.ts';
 import { rawReserve, type RawBucket } from './rawReserve.ts';
 
 /**
@@ -86,7 +86,7 @@ export async function runInventory(quick: boolean, only?: readonly string[]): Pr
   const results: Row = {
     when: new Date().toISOString(),
     node: process.version,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30) },
+    machine: machineFacts(),
     quick,
     only: only ?? null,
     size,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -12,6 +12,7 @@ import { ensureClientId } from '../db/outbox.queries.ts';
 import type { DB } from '../db/schema.ts';
 import type { SeedSize } from '../db/seed/seed.ts';
 import { createAppHost, DATABASE_FILE } from '../main/app/host.ts';
+import { machineFacts } from './stats.ts';
 
 /**
  * L4: import 100,000 sales orders (300,000 lines) from a CSV, validated, through the real job
@@ -127,7 +128,7 @@ export async function runImportBench(opts: { quick: boolean }): Promise<Record<s
     id: 'L4',
     when: new Date().toISOString(),
     node: process.version,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30) },
+    machine: machineFacts(),
     loadAverageBefore: loadavg().map((x) => round(x, 2)),
     quick: opts.quick,
     size: SIZE,

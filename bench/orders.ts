@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { OrderListInput } from '../core/api/orders.api.ts';
@@ -10,7 +10,7 @@ import { orderGrid, SORTABLE, type SortKey } from '../db/orders.queries.ts';
 import type { SeedReport, SeedSize } from '../db/seed/seed.ts';
 import { createAppHost, DATABASE_FILE } from '../main/app/host.ts';
 import { runImportBench } from './orderImport.ts';
-import { capturingKysely, ratio, sample as sampleRuns, summarize, time } from './stats.ts';
+import { capturingKysely, machineFacts, ratio, sample as sampleRuns, summarize, time } from './stats.ts';
 import { rawReserve, type RawBucket } from './rawReserve.ts';
 
 /**
@@ -123,7 +123,7 @@ export async function runOrders(quick: boolean, only?: readonly string[]): Promi
   const results: Row = {
     when: new Date().toISOString(),
     node: process.version,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30) },
+    machine: machineFacts(),
     loadAverageBefore: loadavg().map((x) => Math.round(x * 100) / 100),
     quick,
     only: only ?? null,

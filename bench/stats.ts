@@ -1,3 +1,4 @@
+import { cpus, totalmem } from 'node:os';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DB } from '../db/schema.ts';
@@ -54,3 +55,10 @@ export function capturingKysely(file: string) {
   });
   return { db, statements, close: () => db.destroy() };
 }
+
+/** The machine a result was measured on (recorded with every result file). */
+export const machineFacts = () => ({
+  cpus: cpus().length,
+  model: cpus()[0]?.model ?? '',
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+});

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem, userInfo } from 'node:os';
+import { loadavg, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
@@ -23,7 +23,7 @@ import { saveUser } from '../sync/server/users.ts';
 import { openTestDesktop, PASSWORD, startTestServer, type TestDesktop } from '../sync/testing/harness.ts';
 import { pouchReplication } from './pouchdb.ts';
 import { mixInput, TimedTransport } from './sync-child.ts';
-import { summarize } from './stats.ts';
+import { machineFacts, summarize } from './stats.ts';
 
 /**
  * Sync benchmarks (S1–S4, S6 of ../shared/docs/performance.md): a real sync server (fastify on
@@ -780,7 +780,7 @@ export async function runSync(quick: boolean, only?: readonly string[]): Promise
   const results: Row = {
     when: new Date().toISOString(),
     node: process.version,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30) },
+    machine: machineFacts(),
     quick,
     only: only ?? null,
     scale,

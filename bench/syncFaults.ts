@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -13,6 +13,7 @@ import {
   stopSimServer,
   type Plan,
 } from '../sync/testing/simulation.ts';
+import { machineFacts } from './stats.ts';
 
 /**
  * S5: the randomized sync fault simulation (sync/testing/simulation.ts) run ≥ 1,000 times on
@@ -207,7 +208,7 @@ export async function runSyncFaults(quick: boolean): Promise<string> {
     id: 'S5',
     when: new Date().toISOString(),
     node: process.version,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30) },
+    machine: machineFacts(),
     quick,
     backend: 'postgres',
     seed,
