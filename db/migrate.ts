@@ -95,7 +95,14 @@ export async function migrateToLatest<T>(db: Kysely<T>, target: MigrationTarget)
       migrationLockTableName: part.lock,
       migrationTableSchema,
     });
-    const { error, results } = await migrator.migrateToLatest();
+    let { error, results } = await migrator.migrateToLatest();
+    // Kysely's Migrator reads the catalog of every schema of the database before it starts; a
+    // schema another tenant (or test run) drops at that moment makes the read fail with
+    // invalid_schema_name, though nothing of ours is wrong. Nothing ran yet: read again.
+    for (let attempt = 1; attempt < 5 && isOtherSchemaDropped(error, results, migrationTableSchema); attempt++) {
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+      ({ error, results } = await migrator.migrateToLatest());
+    }
     if (error !== undefined) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration)';
       throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
@@ -106,4 +113,14 @@ export async function migrateToLatest<T>(db: Kysely<T>, target: MigrationTarget)
     if (last) version.push(`${part.name}/${last.name}`);
   }
   return version.join(' ');
+}
+
+function isOtherSchemaDropped(
+  error: unknown,
+  results: readonly { status: string }[] | undefined,
+  ours: string | undefined,
+): boolean {
+  if (error === undefined || results?.some((r) => r.status !== 'NotExecuted')) return false;
+  const e = error as { code?: unknown; message?: unknown };
+  return e.code === '3F000' && !(ours !== undefined && String(e.message).includes(`"${ours}"`));
 }
