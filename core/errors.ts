@@ -65,6 +65,50 @@ export const ERROR_CODES = [
   'sync.no-numbers',
   'channel.invalid-key',
   'channel.idempotency-conflict',
+  'gs1.empty',
+  'gs1.not-gs1',
+  'gs1.unknown-ai',
+  'gs1.bad-length',
+  'gs1.bad-characters',
+  'gs1.bad-check-digit',
+  'gs1.bad-date',
+  'gs1.bad-value',
+  'gs1.ambiguous',
+  'gs1.unexpected-separator',
+  'gs1.duplicate-ai',
+  'gs1.missing-required',
+  'gs1.exclusive',
+  'gs1.bad-symbology',
+  'label.invalid-template',
+  'label.unknown-field',
+  'label.barcode-invalid',
+  'print.bad-target',
+  'dock.packing-mismatch',
+  'label.unknown-template',
+  'print.unknown-printer',
+  'print.job-not-found',
+  'dock.asn-not-found',
+  'dock.unknown-sscc',
+  'dock.unknown-gtin',
+  'dock.appointment-not-found',
+  'print.job-not-retryable',
+  'dock.version-conflict',
+  'dock.invalid-transition',
+  'dock.over-asn',
+  'dock.po-not-open',
+  'dock.no-sscc-range',
+  'dock.no-company-prefix',
+  'dock.duplicate-sscc',
+  'dock.already-received',
+  'dock.no-matching-line',
+  'dock.over-receipt',
+  'dock.asn-closed',
+  'dock.supervisor-required',
+  'dock.wrong-supplier',
+  'print.unreachable',
+  'print.spooler-failed',
+  'print.timeout',
+  'label.font-unavailable',
   'system.unexpected',
   'system.database-unavailable',
 ] as const;
@@ -194,6 +238,55 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'command.unsupported-version':
       return 426;
     case 'system.database-unavailable':
+      return 503;
+    case 'gs1.empty':
+    case 'gs1.not-gs1':
+    case 'gs1.unknown-ai':
+    case 'gs1.bad-length':
+    case 'gs1.bad-characters':
+    case 'gs1.bad-check-digit':
+    case 'gs1.bad-date':
+    case 'gs1.bad-value':
+    case 'gs1.ambiguous':
+    case 'gs1.unexpected-separator':
+    case 'gs1.duplicate-ai':
+    case 'gs1.missing-required':
+    case 'gs1.exclusive':
+    case 'gs1.bad-symbology':
+    case 'label.invalid-template':
+    case 'label.unknown-field':
+    case 'label.barcode-invalid':
+    case 'print.bad-target':
+    case 'dock.packing-mismatch':
+      return 400;
+    case 'label.unknown-template':
+    case 'print.unknown-printer':
+    case 'print.job-not-found':
+    case 'dock.asn-not-found':
+    case 'dock.unknown-sscc':
+    case 'dock.unknown-gtin':
+    case 'dock.appointment-not-found':
+      return 404;
+    case 'print.job-not-retryable':
+    case 'dock.version-conflict':
+    case 'dock.invalid-transition':
+    case 'dock.over-asn':
+    case 'dock.po-not-open':
+    case 'dock.no-sscc-range':
+    case 'dock.no-company-prefix':
+    case 'dock.duplicate-sscc':
+    case 'dock.already-received':
+    case 'dock.no-matching-line':
+    case 'dock.over-receipt':
+    case 'dock.asn-closed':
+      return 409;
+    case 'dock.supervisor-required':
+    case 'dock.wrong-supplier':
+      return 403;
+    case 'print.unreachable':
+    case 'print.spooler-failed':
+    case 'print.timeout':
+    case 'label.font-unavailable':
       return 503;
     case 'system.unexpected':
       return 500;

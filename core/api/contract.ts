@@ -1,8 +1,11 @@
 import type { ClientFn, Endpoint } from './endpoint.ts';
+import { dockApi } from './dock.api.ts';
 import { inventoryApi } from './inventory.api.ts';
+import { labelsApi } from './labels.api.ts';
 import { masterdataApi } from './masterdata.api.ts';
 import { orderImportApi } from './orderImport.api.ts';
 import { ordersApi } from './orders.api.ts';
+import { printingApi } from './printing.api.ts';
 import { syncApi } from './sync.api.ts';
 import { systemApi } from './system.api.ts';
 
@@ -18,6 +21,9 @@ export const contract = {
   ...inventoryApi,
   ...ordersApi,
   ...orderImportApi,
+  ...dockApi,
+  ...labelsApi,
+  ...printingApi,
 } as const satisfies Record<string, Endpoint>;
 
 export type Contract = typeof contract;

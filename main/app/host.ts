@@ -13,6 +13,7 @@ import { installUndoCapture } from '../../db/replica.queries.ts';
 import { seedIfEmpty } from '../../db/seed/seed.ts';
 import { buildJobHandlers, type JobHandlers } from './jobs.ts';
 import { buildQueryHandlers, type QueryHandlers } from './queries.ts';
+import { createPrinting } from './printing.ts';
 import { DesktopSync } from './sync.ts';
 import { APP_VERSION } from './version.ts';
 
@@ -65,6 +66,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   // Demo data only for a desktop on its own: with a server, the replica comes from the server.
   if (options.seedDemoData && !sync.usesBlocks) await seedIfEmpty(db);
 
+  const context = () => ({ actor: sync.actor(), now: new Date().toISOString(), origin: 'desktop' as const });
+  const printing = await createPrinting({ db, dataDir: options.dataDir, context });
   const queries: QueryHandlers = buildQueryHandlers({
     db,
     info: {
@@ -76,9 +79,9 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       schemaVersion,
     },
     sync,
+    extra: printing.queries,
   });
 
-  const context = () => ({ actor: sync.actor(), now: new Date().toISOString(), origin: 'desktop' as const });
   const jobs: JobHandlers = buildJobHandlers(
     {
       db,
@@ -94,6 +97,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       },
     },
     sync,
+    printing.jobs,
   );
 
   let lastActivity = Date.now();
@@ -137,6 +141,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     handle,
     close: async () => {
       stopCheckpoints();
+      await printing.close();
       await sync.close();
       await conn.close();
     },

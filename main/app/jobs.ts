@@ -4,6 +4,7 @@ import type { CommandContext } from '../../commands/define.ts';
 import type { CommandOutcome } from '../../commands/runner.ts';
 import type { Database } from '../../db/connect.ts';
 import { createOrderImportJobs } from './orderImport.ts';
+import type { Printing } from './printing.ts';
 import type { DesktopSync } from './sync.ts';
 
 type JobChannel = { [K in keyof Contract]: Contract[K]['kind'] extends 'job' ? K : never }[keyof Contract];
@@ -23,8 +24,9 @@ export interface JobEnv {
 }
 
 /** Long tasks of the desktop core: each job channel of the contract has its handler here. */
-export function buildJobHandlers(env: JobEnv, sync: DesktopSync): JobHandlers {
+export function buildJobHandlers(env: JobEnv, sync: DesktopSync, extra: Printing['jobs']): JobHandlers {
   return {
+    ...extra,
     ...createOrderImportJobs(env),
     'sync.resolveIssue': (input) => sync.resolveIssue(input),
     'sync.now': () => sync.syncNow(),

@@ -14,6 +14,7 @@ import {
 } from '../../db/inventory.queries.ts';
 import { loadTransferRecord } from '../../commands/inventory.commands.ts';
 import { orderQueryHandlers } from './orderQueries.ts';
+import type { Printing } from './printing.ts';
 import type { DesktopSync } from './sync.ts';
 
 type QueryChannel = { [K in keyof Contract]: Contract[K]['kind'] extends 'query' ? K : never }[keyof Contract];
@@ -25,6 +26,8 @@ export interface QueryEnv {
   db: Database;
   info: z.output<Contract['system.info']['output']>;
   sync: DesktopSync;
+  /** Handlers of other areas (printing) built by their own modules. */
+  extra: Printing['queries'];
 }
 
 async function mustGet<E extends MasterEntity>(db: Database, entity: E, id: string) {
@@ -34,8 +37,9 @@ async function mustGet<E extends MasterEntity>(db: Database, entity: E, id: stri
 }
 
 /** Read-only handlers: one per query channel of the contract, checked by the compiler. */
-export function buildQueryHandlers({ db, info, sync }: QueryEnv): QueryHandlers {
+export function buildQueryHandlers({ db, info, sync, extra }: QueryEnv): QueryHandlers {
   return {
+    ...extra,
     ...orderQueryHandlers(db),
     'system.info': async () => info,
     'sync.status': () => sync.status(),

@@ -1,7 +1,6 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import en from '../i18n/en.json';
-import zhCN from '../i18n/zh-CN.json';
+import { messagesEn as en, messagesZhCN as zhCN } from '../i18n/resources.ts';
 import { detailParams, errorText, issueText } from '../i18n/messages.ts';
 
 const i18n = i18next.createInstance();

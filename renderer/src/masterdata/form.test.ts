@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../core/errors.ts';
-import en from '../i18n/en.json';
-import zhCN from '../i18n/zh-CN.json';
+import { messagesEn as en, messagesZhCN as zhCN } from '../i18n/resources.ts';
 import { groupDigits } from './columns.ts';
 import { normaliseIssue, toPayload, validateWith } from './form.ts';
 import { customersSpec, itemsSpec, suppliersSpec } from './specs.ts';

@@ -1,8 +1,7 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../core/errors.ts';
-import en from '../i18n/en.json';
-import zhCN from '../i18n/zh-CN.json';
+import { messagesEn as en, messagesZhCN as zhCN } from '../i18n/resources.ts';
 import {
   exceptionText,
   failureFigures,
