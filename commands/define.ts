@@ -26,9 +26,14 @@ export interface CommandDef<S extends z.ZodType = z.ZodType, R = unknown> {
    * Builds the args from an API input at the origin (e.g. assigns new ids, and the document
    * number drawn from the series `numbering` names).
    */
-  fromInput?: (input: unknown, newId: () => string, number?: string) => unknown;
+  fromInput?: (input: unknown, newId: () => string, number?: string, ssccs?: readonly string[]) => unknown;
   /** The document series a new record of this command is numbered in (e.g. 'sales'). */
   numbering?: (input: unknown) => string;
+  /**
+   * How many SSCCs (handling-unit serials) a new record needs and whose company prefix they
+   * carry: drawn from this desktop's server-issued serial ranges, so they are unique forever.
+   */
+  ssccs?: (input: unknown) => { supplierId: string; count: number };
   run(trx: Transaction<DB>, args: z.output<S>, ctx: CommandContext): Promise<R>;
   /**
    * The version before this one, still accepted from desktops not yet updated: its args schema

@@ -1074,6 +1074,59 @@ export const receiveOrder = defineCommand({
   },
 });
 
+/**
+ * The purchase-order side of a dock receipt (issue 6): the lines' received quantities, a receive
+ * fulfilment and the order's progress event, in the caller's transaction. The caller moves the
+ * stock (the dock receives out of in-transit). Quantities above a line's due amount are the
+ * caller's discrepancy: they are refused here, so the caller passes only what the order expects.
+ */
+export async function receivePurchaseInto(
+  trx: Database,
+  ctx: CommandContext,
+  opId: string,
+  orderId: string,
+  lines: readonly { lineNo: number; quantity: number; lot: string; expiry: string }[],
+): Promise<{ status: OrderStatus; due: Map<number, number> }> {
+  const l = await mustOrder(trx, orderId);
+  const type = typeOf(l.order);
+  assertCanAct(type, statusOf(l.order), 'receive');
+  const patches = new Map<number, LinePatch>();
+  const fLines = [];
+  for (const r of lines) {
+    const x = l.lines.find((y) => y.line_no === r.lineNo);
+    if (!x) throw unknownRef('lineNo', `No line ${r.lineNo}`);
+    const before = patches.get(r.lineNo)?.qty_received ?? x.qty_received;
+    if (r.quantity > open(x) - before)
+      throw new AppError('order.over-receipt', `Line ${r.lineNo}: ${open(x) - before} due, ${r.quantity} received`, {
+        lineNo: r.lineNo,
+        requested: r.quantity,
+        due: open(x) - before,
+      });
+    patches.set(r.lineNo, { qty_received: before + r.quantity });
+    fLines.push({ fulfilment_id: opId, line_no: r.lineNo, quantity: r.quantity, lot: r.lot, expiry: r.expiry });
+  }
+  await insertFulfilment(
+    trx,
+    {
+      id: opId,
+      order_id: l.order.id,
+      kind: 'receive',
+      warehouse_id: l.order.warehouse_id!,
+      carrier_id: null,
+      tracking_no: null,
+      transfer_id: null,
+      actor: ctx.actor.name,
+      at: ctx.now,
+    },
+    mergeLots(fLines),
+  );
+  await patchLines(trx, l, patches);
+  assertLineInvariants(type, l.lines);
+  const to = progressStatus(type, progressOf(l.lines))!;
+  await transition(trx, ctx, `${opId}:e1`, l, 'receive', to, { details: { fulfilmentId: opId, source: 'dock' } });
+  return { status: statusOf(l.order), due: new Map(l.lines.map((x) => [x.line_no, open(x) - x.qty_received])) };
+}
+
 // ---------- splitting ----------
 export const splitOrder = defineCommand({
   name: 'splitOrder',

@@ -1,4 +1,5 @@
 import type { CommandDef } from './define.ts';
+import * as dock from './dock.commands.ts';
 import * as inventory from './inventory.commands.ts';
 import * as masterdata from './masterdata.commands.ts';
 import * as orderSettings from './orderSettings.commands.ts';
@@ -55,6 +56,15 @@ const all: CommandDef[] = [
   orders.setPromiseDates,
   orders.updateSupplyDates,
   orders.resolveException,
+  dock.createAsn,
+  dock.cancelAsn,
+  dock.arriveAsn,
+  dock.receiveUnit,
+  dock.receiveQuantity,
+  dock.closeAsn,
+  dock.bookAppointment,
+  dock.setAppointmentStatus,
+  dock.saveLabelTemplate,
   orderSettings.setCheckSetting,
   orderSettings.saveQuota,
   orderSettings.saveWarehouseRule,

@@ -5,6 +5,7 @@ import { parseInput } from '../core/validation.ts';
 import { appendOutbox } from '../db/outbox.queries.ts';
 import { beginCapture, endCapture } from '../db/replica.queries.ts';
 import { nextDocNumber } from '../db/orders.queries.ts';
+import { drawSsccs } from '../db/numbering.queries.ts';
 import type { DB } from '../db/schema.ts';
 import type { CommandContext, CommandDef } from './define.ts';
 import { findCommand } from './registry.ts';
@@ -117,13 +118,22 @@ export async function argsFromInput(
   db: Kysely<DB>,
   def: CommandDef,
   input: unknown,
-  env: { device: string; newId?: () => string; blocks?: boolean },
+  env: {
+    device: string;
+    newId?: () => string;
+    blocks?: boolean;
+    /** Asks the server for more of a series when this desktop has fewer than `count` left. */
+    topUp?: (series: string, count: number) => Promise<void>;
+  },
 ): Promise<unknown> {
   if (!def.fromInput) return input;
   const number = def.numbering
     ? await nextDocNumber(db, def.numbering(input), { device: env.device, blocks: env.blocks ?? false })
     : undefined;
-  return def.fromInput(input, env.newId ?? randomUUID, number);
+  const ssccs = def.ssccs
+    ? await drawSsccs(db, def.ssccs(input), { blocks: env.blocks ?? false, topUp: env.topUp })
+    : undefined;
+  return def.fromInput(input, env.newId ?? randomUUID, number, ssccs);
 }
 
 /** The short tag of a database's document series, from its client id. */

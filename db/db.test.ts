@@ -101,6 +101,7 @@ function fixtures(tag: string, warehouseId: string) {
       name: `供应商 ${tag}`,
       grade: 'B',
       gs1CompanyPrefix: '6901234',
+      asnTolerancePct: 5,
       currency: 'USD',
       contactName: null,
       phone: null,
@@ -171,7 +172,7 @@ describe.each(BACKENDS)('data layer on %s', (backend) => {
 
   it('migrations are idempotent and seed the roles of core', async () => {
     const version = await migrateToLatest(t.db, 'desktop');
-    expect(version).toBe('shared/0004_order_grid_indexes desktop/0002_sync');
+    expect(version).toBe('shared/0005_dock desktop/0003_printing');
     expect(await migrateToLatest(t.db, 'desktop')).toBe(version);
     const roles = await t.db.selectFrom('roles').select('code').orderBy('code').execute();
     expect(roles.map((r) => r.code)).toEqual([...ROLES].sort());
@@ -422,7 +423,7 @@ describe('server target', () => {
       expect(names).not.toContain('outbox');
       expect(names).not.toContain('client_meta');
       expect(names).toContain('change_log');
-      expect(await migrateToLatest(t.db, 'server')).toBe('shared/0004_order_grid_indexes server/0001_sync');
+      expect(await migrateToLatest(t.db, 'server')).toBe('shared/0005_dock server/0001_sync');
     } finally {
       await t.close();
     }

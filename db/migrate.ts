@@ -4,6 +4,8 @@ import * as shared0001 from './migrations/shared/0001_master_data.ts';
 import * as shared0002 from './migrations/shared/0002_inventory.ts';
 import * as shared0003 from './migrations/shared/0003_orders.ts';
 import * as shared0004 from './migrations/shared/0004_order_grid_indexes.ts';
+import * as shared0005 from './migrations/shared/0005_dock.ts';
+import * as desktop0003 from './migrations/desktop/0003_printing.ts';
 import * as desktop0001 from './migrations/desktop/0001_outbox.ts';
 import * as desktop0002 from './migrations/desktop/0002_sync.ts';
 import * as server0001 from './migrations/server/0001_sync.ts';
@@ -22,10 +24,12 @@ export const sharedMigrations: readonly NamedMigration[] = [
   { name: '0002_inventory', migration: shared0002 },
   { name: '0003_orders', migration: shared0003 },
   { name: '0004_order_grid_indexes', migration: shared0004 },
+  { name: '0005_dock', migration: shared0005 },
 ];
 export const desktopMigrations: readonly NamedMigration[] = [
   { name: '0001_outbox', migration: desktop0001 },
   { name: '0002_sync', migration: desktop0002 },
+  { name: '0003_printing', migration: desktop0003 },
 ];
 export const serverMigrations: readonly NamedMigration[] = [{ name: '0001_sync', migration: server0001 }];
 

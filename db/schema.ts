@@ -102,6 +102,8 @@ export interface SuppliersTable extends MasterMeta {
   name: string;
   grade: Grade;
   gs1_company_prefix: string | null;
+  /** How far above the open quantity of a purchase line its ASNs may go, in percent. */
+  asn_tolerance_pct: Generated<number>;
   currency: Currency;
   contact_name: string | null;
   phone: string | null;
@@ -520,7 +522,187 @@ export interface DocCountersTable {
   last_no: number;
 }
 
+// ---------- dock (issue 6) ----------
+export type AsnStatus = 'open' | 'arrived' | 'receiving' | 'received' | 'closed' | 'cancelled';
+
+export interface AsnsTable {
+  id: string;
+  number: string;
+  supplier_id: string;
+  warehouse_id: string;
+  order_id: string;
+  status: AsnStatus;
+  ship_date: string;
+  expected_date: string | null;
+  carrier_ref: string | null;
+  note: string | null;
+  unit_count: number;
+  units_received: Generated<number>;
+  qty_announced: number;
+  qty_received: Generated<number>;
+  arrived_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface AsnLinesTable {
+  asn_id: string;
+  line_no: number;
+  supplier_id: string;
+  warehouse_id: string;
+  order_line_no: number;
+  item_id: string;
+  quantity: number;
+  lot: string;
+  expiry: string;
+  qty_received: Generated<number>;
+}
+
+export interface HandlingUnitsTable {
+  id: string;
+  asn_id: string;
+  supplier_id: string;
+  warehouse_id: string;
+  sscc: string;
+  kind: 'carton' | 'pallet';
+  position: number;
+  parent_id: string | null;
+  gross_weight_grams: number | null;
+  status: 'expected' | 'received';
+  received_at: string | null;
+  received_by: string | null;
+  receipt_id: string | null;
+}
+
+export interface HandlingUnitContentsTable {
+  unit_id: string;
+  asn_line_no: number;
+  asn_id: string;
+  supplier_id: string;
+  warehouse_id: string;
+  quantity: number;
+}
+
+export interface DockReceiptsTable {
+  id: string;
+  asn_id: string;
+  supplier_id: string;
+  warehouse_id: string;
+  unit_id: string | null;
+  asn_line_no: number | null;
+  kind: 'unit' | 'quantity';
+  scan: string;
+  quantity: number;
+  actor: string;
+  at: string;
+}
+
+export interface DockDiscrepanciesTable {
+  id: string;
+  asn_id: string;
+  supplier_id: string;
+  warehouse_id: string;
+  asn_line_no: number | null;
+  unit_id: string | null;
+  kind: 'shortage' | 'overage' | 'damaged' | 'missing-unit';
+  expected: number;
+  received: number;
+  note: string | null;
+  approved_by: string | null;
+  actor: string;
+  at: string;
+}
+
+export type AppointmentStatus = 'requested' | 'confirmed' | 'arrived' | 'completed' | 'no_show' | 'cancelled';
+
+export interface DockAppointmentsTable {
+  id: string;
+  asn_id: string | null;
+  supplier_id: string;
+  warehouse_id: string;
+  dock: string;
+  slot_start: string;
+  slot_end: string;
+  status: AppointmentStatus;
+  note: string | null;
+  created_by: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface LabelTemplatesTable {
+  id: string;
+  name: string;
+  /** The template model as JSON (core/labels/template.ts). */
+  body: string;
+  active: Bool01;
+  updated_by: string;
+  updated_at: string;
+  version: number;
+}
+
+// ---------- printing (desktop only) ----------
+export interface PrintersTable {
+  id: string;
+  name: string;
+  /** tcp://host:port, cups:QUEUE or pdf:/path/file.pdf */
+  target: string;
+  language: 'zpl' | 'tspl' | 'pdf';
+  dpi: number;
+  template_id: string | null;
+  is_default: Generated<Bool01>;
+  active: Generated<Bool01>;
+  created_at: string;
+  updated_at: string;
+}
+
+export type PrintJobStatus = 'queued' | 'sending' | 'sent' | 'done' | 'failed' | 'cancelled';
+
+export interface PrintJobsTable {
+  id: string;
+  printer_id: string;
+  target: string;
+  document: string;
+  description: string;
+  format: string;
+  /** The bytes to send, base64. */
+  payload: string;
+  status: PrintJobStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  spooler_job_id: string | null;
+  reprint_of: string | null;
+  actor: string;
+  created_at: string;
+  updated_at: string;
+  done_at: string | null;
+}
+
+export interface PrintAuditTable {
+  id: string;
+  job_id: string;
+  action: string;
+  actor: string;
+  at: string;
+  details: string | null;
+}
+
 export interface DB {
+  asns: AsnsTable;
+  asn_lines: AsnLinesTable;
+  handling_units: HandlingUnitsTable;
+  handling_unit_contents: HandlingUnitContentsTable;
+  dock_receipts: DockReceiptsTable;
+  dock_discrepancies: DockDiscrepanciesTable;
+  dock_appointments: DockAppointmentsTable;
+  label_templates: LabelTemplatesTable;
+  printers: PrintersTable;
+  print_jobs: PrintJobsTable;
+  print_audit: PrintAuditTable;
   items: ItemsTable;
   item_uoms: ItemUomsTable;
   warehouses: WarehousesTable;

@@ -48,6 +48,14 @@ export const SYNCED_TABLES: readonly SyncedTable[] = [
   { name: 'order_fulfilments', pk: ['id'] },
   { name: 'order_fulfilment_lines', pk: ['fulfilment_id', 'line_no', 'lot', 'expiry'] },
   { name: 'order_exceptions', pk: ['id'] },
+  { name: 'label_templates', pk: ['id'] },
+  { name: 'asns', pk: ['id'] },
+  { name: 'asn_lines', pk: ['asn_id', 'line_no'] },
+  { name: 'handling_units', pk: ['id'] },
+  { name: 'handling_unit_contents', pk: ['unit_id', 'asn_line_no'] },
+  { name: 'dock_receipts', pk: ['id'] },
+  { name: 'dock_discrepancies', pk: ['id'] },
+  { name: 'dock_appointments', pk: ['id'] },
 ];
 
 const BY_NAME = new Map(SYNCED_TABLES.map((t) => [t.name, t]));

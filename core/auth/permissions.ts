@@ -9,6 +9,8 @@ import type { Role } from '../masterdata/schemas.ts';
 const OPERATIONS: readonly Role[] = ['supervisor', 'warehouse-clerk'];
 const ORDER_DESK: readonly Role[] = ['supervisor', 'warehouse-clerk', 'finance-clerk'];
 const MASTER_DATA: readonly Role[] = ['supervisor'];
+/** Suppliers announce their deliveries; a supervisor may do it for them. */
+const SUPPLIER_DESK: readonly Role[] = ['supplier-clerk', 'supervisor'];
 
 const BY_COMMAND: Record<string, readonly Role[]> = {
   createItem: MASTER_DATA,
@@ -50,6 +52,15 @@ const BY_COMMAND: Record<string, readonly Role[]> = {
   completeOrder: ORDER_DESK,
   shipOrder: OPERATIONS,
   receiveOrder: OPERATIONS,
+  createAsn: SUPPLIER_DESK,
+  cancelAsn: SUPPLIER_DESK,
+  arriveAsn: OPERATIONS,
+  receiveUnit: OPERATIONS,
+  receiveQuantity: OPERATIONS,
+  closeAsn: OPERATIONS,
+  bookAppointment: [...SUPPLIER_DESK, 'warehouse-clerk'],
+  setAppointmentStatus: [...SUPPLIER_DESK, 'warehouse-clerk'],
+  saveLabelTemplate: ['supervisor'],
   splitOrder: ORDER_DESK,
   allocateOrders: ORDER_DESK,
   runOrderJobs: ['supervisor'],

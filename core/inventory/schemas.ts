@@ -30,6 +30,10 @@ export const MOVEMENT_KINDS = [
   'ownership',
   'ship',
   'return',
+  /** An ASN checked in at the dock: its goods are in transit until scanned in. */
+  'dock-arrive',
+  /** An ASN closed short: what never arrived leaves in-transit. */
+  'dock-short',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 

@@ -5,7 +5,10 @@ const party = z.object({
   /** Address lines as printed, top to bottom. */
   address: z.array(z.string().max(120)).max(4),
   /** GLN of the party (AI 410 for the ship-to), when known. */
-  gln: z.string().regex(/^\d{13}$/).nullable(),
+  gln: z
+    .string()
+    .regex(/^\d{13}$/)
+    .nullable(),
   /** Postcode (AI 420 for the ship-to), when known. */
   postcode: z.string().max(20).nullable(),
 });
@@ -26,7 +29,11 @@ export const labelData = z.object({
   /** Ship date, YYYY-MM-DD. */
   shipDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   /** Handling unit kind and its position in the delivery ("carton 2 of 5"). */
-  unit: z.object({ kind: z.enum(['carton', 'pallet']), index: z.number().int().min(1), count: z.number().int().min(1) }),
+  unit: z.object({
+    kind: z.enum(['carton', 'pallet']),
+    index: z.number().int().min(1),
+    count: z.number().int().min(1),
+  }),
   /**
    * What the unit contains when it holds one trade item: AI 02 (GTIN of contents) + 37 (count),
    * 10 (batch), 17 (expiry). Null for a mixed unit (the label then carries the SSCC only).

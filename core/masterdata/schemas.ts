@@ -163,6 +163,8 @@ export const supplierFields = z.object({
     .nullable()
     .default(null)
     .transform((v) => (v === '' || v === null ? null : v)),
+  /** How far above a purchase line's open quantity this supplier's ASNs may announce, in percent. */
+  asnTolerancePct: z.number().int().min(0).max(100).default(10),
   currency: currency.default('CNY'),
   contactName: optionalText(100),
   phone,

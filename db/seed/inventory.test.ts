@@ -198,8 +198,8 @@ describe.each(BACKENDS)('inventory seed on %s', (backend) => {
       .execute();
     expect(consigned.length).toBeGreaterThan(0);
     const kinds = await t.db.selectFrom('stock_movements').select('kind').distinct().execute();
-    // Shipments and returns are order movements: the inventory seed makes every other kind.
-    const orderKinds = ['ship', 'return'];
+    // Shipments, returns and the dock's movements belong to documents: the inventory seed makes every other kind.
+    const orderKinds = ['ship', 'return', 'dock-arrive', 'dock-short'];
     expect(kinds.map((k) => k.kind).sort()).toEqual(MOVEMENT_KINDS.filter((k) => !orderKinds.includes(k)).sort());
     const statuses = await t.db.selectFrom('stock_movements').select('status').distinct().execute();
     expect(statuses.map((k) => k.status).sort()).toEqual([...STOCK_STATUSES].sort());

@@ -200,6 +200,7 @@ export function buildMasterData(size: SeedSize, now = new Date().toISOString()) 
       name: `${city}${word}${rng.pick(v.SUPPLIER_TYPES)}`,
       grade: rng.pick(['A', 'B', 'C'] as const),
       gs1CompanyPrefix: `69${pad(10_000 + i, 5)}`,
+      asnTolerancePct: 10,
       currency: 'CNY',
       contactName: personName(rng),
       phone: mobile(rng),

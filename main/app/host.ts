@@ -131,7 +131,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     // Validate the API input first so errors point at the clerk's fields, not at wrapped args.
     const parsed: unknown = parseInput(endpoint.input, input);
     const ctx = context();
-    const args = await argsFromInput(db, def, parsed, { device, blocks: sync.usesBlocks });
+    const args = await argsFromInput(db, def, parsed, {
+      device,
+      blocks: sync.usesBlocks,
+      topUp: (series, count) => sync.topUp(series, count),
+    });
     const { result, outbox } = await runCommand(db, def, args, ctx, { outbox: true, capture: sync.usesBlocks });
     if (outbox) sync.changed();
     return result;

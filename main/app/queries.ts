@@ -13,6 +13,7 @@ import {
   selectBuckets,
 } from '../../db/inventory.queries.ts';
 import { loadTransferRecord } from '../../commands/inventory.commands.ts';
+import { dockQueryHandlers } from './dockQueries.ts';
 import { orderQueryHandlers } from './orderQueries.ts';
 import type { Printing } from './printing.ts';
 import type { DesktopSync } from './sync.ts';
@@ -40,6 +41,7 @@ async function mustGet<E extends MasterEntity>(db: Database, entity: E, id: stri
 export function buildQueryHandlers({ db, info, sync, extra }: QueryEnv): QueryHandlers {
   return {
     ...extra,
+    ...dockQueryHandlers(db),
     ...orderQueryHandlers(db),
     'system.info': async () => info,
     'sync.status': () => sync.status(),

@@ -7,6 +7,9 @@ import { runCommand } from '../../commands/runner.ts';
 import { AppError } from '../../core/errors.ts';
 import { addNumberBlocks, numbersLeft } from '../../db/numbering.queries.ts';
 import { NUMBER_PREFIX } from '../../db/orders.queries.ts';
+import { supplierPrefixes } from '../../db/dock.queries.ts';
+import { ssccSeries } from '../../core/dock/rules.ts';
+import { ASN_SERIES } from '../../commands/dock.commands.ts';
 import type { DB, SyncIssuesTable } from '../../db/schema.ts';
 import { deviceSecret, SyncEngine, type SyncStatus } from '../../sync/client/engine.ts';
 import { HttpTransport, Unreachable } from '../../sync/client/transport.ts';
@@ -119,9 +122,23 @@ export class DesktopSync {
     const engine = this.engine;
     if (!engine) return;
     const low: string[] = [];
-    for (const series of new Set(Object.values(NUMBER_PREFIX)))
+    for (const series of [...new Set(Object.values(NUMBER_PREFIX)), ASN_SERIES, ...(await this.ssccSeries())])
       if ((await numbersLeft(this.options.db, series)) < LOW_WATER) low.push(series);
     if (low.length > 0) await addNumberBlocks(this.options.db, await engine.requestNumberBlocks(low, BLOCK_SIZE));
+  }
+
+  /** A supplier clerk keeps a range of its supplier's SSCC serials, for labels printed offline. */
+  private async ssccSeries(): Promise<string[]> {
+    const supplier = this.user?.scopes.find((s) => s.kind === 'supplier');
+    const prefix = supplier ? await supplierPrefixes(this.options.db, supplier.id) : null;
+    return prefix ? [ssccSeries(prefix)] : [];
+  }
+
+  /** Asks the server on the spot for a series this desktop is short of (when online). */
+  async topUp(series: string, count: number): Promise<void> {
+    if (!this.engine || this.offline) return;
+    const size = Math.max(BLOCK_SIZE, count);
+    await addNumberBlocks(this.options.db, await this.engine.requestNumberBlocks([series], size));
   }
 
   /** Who runs commands here: the signed-in clerk, or the local profile without a server. */

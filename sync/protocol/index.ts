@@ -141,7 +141,8 @@ export type Session = z.infer<typeof sessionSchema>;
 
 export const numberBlockRequestSchema = z.object({
   clientId,
-  series: z.array(z.string().regex(/^[A-Z]{1,6}$/)).max(20),
+  /** Document series (`SO`) or SSCC serials of a GS1 company prefix (`SSCC-0614141`). */
+  series: z.array(z.string().regex(/^([A-Z]{1,6}|SSCC-\d{6,12})$/)).max(20),
   size: z.number().int().min(10).max(10000).optional(),
 });
 export const numberBlockResponseSchema = z.object({

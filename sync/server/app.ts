@@ -31,7 +31,7 @@ import {
   type Principal,
 } from './auth.ts';
 import { LiveChannel } from './live.ts';
-import { issueNumberBlocks } from './numbers.ts';
+import { assertSeriesAllowed, issueNumberBlocks } from './numbers.ts';
 import { processPull } from './pull.ts';
 import { processPush, registerClient } from './push.ts';
 
@@ -198,6 +198,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     const body = parseInput(numberBlockRequestSchema, req.body);
     const principal = await principalFor(req, body.clientId);
     await registerClient(db, body.clientId, principal, { protocol: SUPPORTED_PROTOCOLS.at(-1)! });
+    await assertSeriesAllowed(db, principal.access, body.series);
     return ok(await issueNumberBlocks(db, body.clientId, body.series, body.size ?? 1000));
   });
 

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/connect.ts';
 import type { DB } from '../../db/schema.ts';
+import type { Access } from '../../core/auth/permissions.ts';
+import { AppError } from '../../core/errors.ts';
 
 /**
  * Per-device number ranges: each call hands the desktop a fresh block per series from the
@@ -37,4 +39,19 @@ export async function nextServerNumber(db: Database, series: string): Promise<nu
     on conflict (series) do update set last_no = number_series.last_no + 1
     returning last_no`.execute(db);
   return Number(rows[0]!.last_no);
+}
+
+/**
+ * SSCC serial ranges are handed out only for a company prefix some supplier holds, and to a
+ * supplier's clerk only for its own: another supplier's serials would let it forge their labels.
+ */
+export async function assertSeriesAllowed(db: Kysely<DB>, access: Access, series: readonly string[]): Promise<void> {
+  for (const s of series) {
+    if (!s.startsWith('SSCC-')) continue;
+    const prefix = s.slice('SSCC-'.length);
+    const owners = await db.selectFrom('suppliers').select('id').where('gs1_company_prefix', '=', prefix).execute();
+    const allowed = access.supplier === null ? owners.length > 0 : owners.some((o) => o.id === access.supplier);
+    if (!allowed)
+      throw new AppError('auth.out-of-scope', `No SSCC range for prefix ${prefix} for this user`, { series: s });
+  }
 }

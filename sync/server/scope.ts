@@ -23,6 +23,10 @@ const notSupplier = (a: Access) => a.supplier === null;
 const warehouse = (a: Access, id: unknown) => notSupplier(a) && inSet(a.warehouses, str(id));
 const stock = (a: Access, r: Row) => warehouse(a, r.warehouse_id) && inSet(a.owners, str(r.owner_id));
 
+/** Dock rows carry their supplier and warehouse: a supplier sees its own, a warehouse clerk its docks'. */
+const dock = (a: Access, r: Row) =>
+  a.supplier !== null ? str(r.supplier_id) === a.supplier : inSet(a.warehouses, str(r.warehouse_id));
+
 const PURCHASE_TYPES = new Set(['purchase', 'purchase-return']);
 
 function orderVisible(a: Access, o: Row | undefined): boolean {
@@ -71,6 +75,14 @@ const RULES: Record<string, (a: Access, r: Row, p: Parents) => boolean> = {
   order_check_results: (a, r, p) => orderVisible(a, p.orders.get(String(r.order_id))),
   order_exceptions: (a, r, p) => orderVisible(a, p.orders.get(String(r.order_id))),
   order_fulfilments: (a, r, p) => orderVisible(a, p.orders.get(String(r.order_id))),
+  label_templates: () => true,
+  asns: dock,
+  asn_lines: dock,
+  handling_units: dock,
+  handling_unit_contents: dock,
+  dock_receipts: dock,
+  dock_discrepancies: dock,
+  dock_appointments: dock,
   order_fulfilment_lines: (a, r, p) => {
     const f = p.fulfilments.get(String(r.fulfilment_id));
     return f !== undefined && orderVisible(a, p.orders.get(String(f.order_id)));
