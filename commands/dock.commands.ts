@@ -734,7 +734,8 @@ export const saveLabelTemplate = defineCommand({
       throw new AppError('label.invalid-template', 'The template is not valid', {
         fields: parsed.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, code: 'invalid' })),
       });
-    const body = JSON.stringify({ ...parsed.data, name: a.name });
+    const id = a.id ?? a.newId;
+    const body = JSON.stringify({ ...parsed.data, id, name: a.name });
     if (!a.id) {
       await trx
         .insertInto('label_templates')

@@ -14,6 +14,7 @@ import {
 } from '../../db/inventory.queries.ts';
 import { loadTransferRecord } from '../../commands/inventory.commands.ts';
 import { dockQueryHandlers } from './dockQueries.ts';
+import { labelQueryHandlers } from './labels.ts';
 import { orderQueryHandlers } from './orderQueries.ts';
 import type { Printing } from './printing.ts';
 import type { DesktopSync } from './sync.ts';
@@ -42,6 +43,7 @@ export function buildQueryHandlers({ db, info, sync, extra }: QueryEnv): QueryHa
   return {
     ...extra,
     ...dockQueryHandlers(db),
+    ...labelQueryHandlers(db),
     ...orderQueryHandlers(db),
     'system.info': async () => info,
     'sync.status': () => sync.status(),
