@@ -1,6 +1,6 @@
 /**
  * GS1 mod-10 check digit (GTIN, GLN, SSCC): weights 3,1,3,1… from the rightmost data digit.
- * The full element-string parser lives with printing; this rule is needed by master data too.
+ * The element-string builder and parser live in core/gs1/; this rule is needed by master data too.
  */
 export function gs1CheckDigit(dataDigits: string): number {
   if (!/^\d+$/.test(dataDigits)) throw new RangeError('GS1 data must be digits only');
