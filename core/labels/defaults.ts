@@ -97,7 +97,7 @@ function logisticLabel(g: Geometry): LabelTemplate {
     { id: 'top-rule', kind: 'line', x: 0, y: 32.5, x2: w, y2: 32.5, thicknessMm: 0.5 },
     // Human-readable data with data titles.
     { id: 'sscc-title', kind: 'text', x: m, y: 34, text: '系列货运包装箱代码 SSCC', size: TITLE },
-    { id: 'sscc-text', kind: 'text', x: m, y: 37, text: '{sscc}', size: { value: 4.6, unit: 'mm' }, bold: true },
+    { id: 'sscc-text', kind: 'text', x: m, y: 37, text: '{sscc}', size: { value: 4.2, unit: 'mm' }, bold: true },
     ...field('gtin', m, 44, col, '内容 CONTENT (GTIN)', '{content.gtin}', 'content'),
     ...field('count', half + 1.5, 44, col, '数量 COUNT', '{content.count}', 'content'),
     ...field('batch', m, 52, col, '批号 BATCH/LOT', '{content.batch}', 'content.batch'),

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { buildGs1 } from './gs1-temp.ts';
+import { buildGs1 } from '../gs1/build.ts';
 import { bindText, gs1Value, isEmptyValue, resolveField } from './bind.ts';
 import type { LabelData } from './data.ts';
 import { sizeToMm, type BarcodeElement, type LabelTemplate, type Symbology } from './template.ts';

@@ -1,4 +1,4 @@
-import { FNC1_GS } from '../../core/labels/gs1-temp.ts';
+import { FNC1_GS } from '../../core/gs1/build.ts';
 import type { LabelData } from '../../core/labels/data.ts';
 import { MM_PER_PT, type LabelTemplate } from '../../core/labels/template.ts';
 import type { TextLine } from '../../core/labels/layout.ts';
