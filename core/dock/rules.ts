@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { gs1CheckDigit } from '../gs1.ts';
+import { makeSscc } from '../gs1/build.ts';
 import type { AppointmentStatus, AsnStatus } from './schemas.ts';
 
 /**
@@ -8,15 +8,12 @@ import type { AppointmentStatus, AsnStatus } from './schemas.ts';
  */
 export function ssccOf(companyPrefix: string, n: number): string {
   const serialDigits = 16 - companyPrefix.length;
-  const capacity = 10 ** (serialDigits + 1);
-  if (!/^\d{6,12}$/.test(companyPrefix) || !Number.isSafeInteger(n) || n < 1 || n >= capacity)
+  if (!/^\d{6,12}$/.test(companyPrefix) || !Number.isSafeInteger(n) || n < 1 || n >= 10 ** (serialDigits + 1))
     throw new AppError('dock.no-sscc-range', `Serial ${n} does not fit the company prefix ${companyPrefix}`, {
       companyPrefix,
       serial: n,
     });
-  const digits = String(n).padStart(serialDigits + 1, '0');
-  const body = `${digits[0]}${companyPrefix}${digits.slice(1)}`;
-  return `${body}${gs1CheckDigit(body)}`;
+  return makeSscc(companyPrefix, Math.floor(n / 10 ** serialDigits), n % 10 ** serialDigits);
 }
 
 /** The number series the server hands SSCC serial blocks out of, one per company prefix. */
