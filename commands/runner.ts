@@ -5,7 +5,7 @@ import { parseInput } from '../core/validation.ts';
 import { appendOutbox } from '../db/outbox.queries.ts';
 import { beginCapture, endCapture } from '../db/replica.queries.ts';
 import { nextDocNumber } from '../db/orders.queries.ts';
-import { drawSsccs } from '../db/numbering.queries.ts';
+import { drawSsccs, numbersLeft } from '../db/numbering.queries.ts';
 import type { DB } from '../db/schema.ts';
 import type { CommandContext, CommandDef } from './define.ts';
 import { findCommand } from './registry.ts';
@@ -127,8 +127,12 @@ export async function argsFromInput(
   },
 ): Promise<unknown> {
   if (!def.fromInput) return input;
-  const number = def.numbering
-    ? await nextDocNumber(db, def.numbering(input), { device: env.device, blocks: env.blocks ?? false })
+  const series = def.numbering?.(input);
+  // Online and out of blocks: ask now rather than fall back to the device series.
+  if (series && env.blocks && env.topUp && (await numbersLeft(db, series)) < 1)
+    await env.topUp(series, 1).catch(() => undefined);
+  const number = series
+    ? await nextDocNumber(db, series, { device: env.device, blocks: env.blocks ?? false })
     : undefined;
   const ssccs = def.ssccs
     ? await drawSsccs(db, def.ssccs(input), { blocks: env.blocks ?? false, topUp: env.topUp })

@@ -136,7 +136,8 @@ export class DesktopSync {
 
   /** Asks the server on the spot for a series this desktop is short of (when online). */
   async topUp(series: string, count: number): Promise<void> {
-    if (!this.engine || this.offline) return;
+    // Only when the last round reached the server: offline, a request would only wait for a timeout.
+    if (!this.engine || this.offline || this.engine.state !== 'online') return;
     const size = Math.max(BLOCK_SIZE, count);
     await addNumberBlocks(this.options.db, await this.engine.requestNumberBlocks([series], size));
   }

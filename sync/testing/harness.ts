@@ -1,3 +1,4 @@
+import { addNumberBlocks } from '../../db/numbering.queries.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,7 +101,8 @@ export interface TestDesktop {
 
 export async function openTestDesktop(
   url: string,
-  options: { dir?: string; engine?: Partial<SyncEngineOptions> } = {},
+  /** `blocks`: number documents and SSCCs from server-issued ranges, as the desktop app does. */
+  options: { dir?: string; engine?: Partial<SyncEngineOptions>; blocks?: boolean } = {},
 ): Promise<TestDesktop> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'oms-desk-'));
   const conn = openSqlite(join(dir, 'oms.sqlite'));
@@ -136,7 +138,12 @@ export async function openTestDesktop(
     async run(name, input) {
       const def = findCommand(name);
       if (!def) throw new Error(`no command ${name}`);
-      const args = await argsFromInput(conn.db, def, input, { device: deviceTagOf(clientId) });
+      const args = await argsFromInput(conn.db, def, input, {
+        device: deviceTagOf(clientId),
+        blocks: options.blocks ?? false,
+        topUp: async (series, count) =>
+          addNumberBlocks(conn.db, await engine.requestNumberBlocks([series], Math.max(1000, count))),
+      });
       const ctx: CommandContext = { actor: desktop.actor, now: new Date().toISOString(), origin: 'desktop' };
       return (await runCommand(conn.db, def, args, ctx, { outbox: true })).result;
     },
