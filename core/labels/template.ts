@@ -109,11 +109,7 @@ export const labelElement = z.discriminatedUnion('kind', [
 ]);
 
 /** Custom issues carry a translation key (validation.<code>) next to the English message. */
-function issue(path: (string | number)[], message: string) {
-  const code = message
-    .replace(/[^a-z]+/gi, '-')
-    .toLowerCase()
-    .replace(/^-|-$/g, '');
+function issue(path: (string | number)[], message: string, code: string) {
   return { code: 'custom' as const, path, message, params: { code: `label-${code}` } };
 }
 
@@ -129,28 +125,30 @@ export const labelTemplate = z
   .superRefine((t, ctx) => {
     const ids = new Set<string>();
     t.elements.forEach((e, i) => {
-      if (ids.has(e.id)) ctx.addIssue(issue(['elements', i, 'id'], 'duplicate element id'));
+      if (ids.has(e.id)) ctx.addIssue(issue(['elements', i, 'id'], 'duplicate element id', 'duplicate-id'));
       ids.add(e.id);
       const right =
         e.kind === 'line' ? Math.max(e.x, e.x2) : e.kind === 'box' || e.kind === 'image' ? e.x + e.widthMm : e.x;
       const bottom =
         e.kind === 'line' ? Math.max(e.y, e.y2) : e.kind === 'box' || e.kind === 'image' ? e.y + e.heightMm : e.y;
       if (right > t.widthMm + 0.01 || bottom > t.heightMm + 0.01)
-        ctx.addIssue(issue(['elements', i], 'outside the label'));
+        ctx.addIssue(issue(['elements', i], 'outside the label', 'outside'));
       if (e.kind === 'text' && e.maxWidth !== undefined && e.x + e.maxWidth > t.widthMm + 0.01)
-        ctx.addIssue(issue(['elements', i, 'maxWidth'], 'wider than the label'));
+        ctx.addIssue(issue(['elements', i, 'maxWidth'], 'wider than the label', 'too-wide'));
       if (e.kind === 'text' && e.align !== 'left' && e.maxWidth === undefined)
-        ctx.addIssue(issue(['elements', i, 'align'], 'centre/right alignment needs maxWidth'));
+        ctx.addIssue(issue(['elements', i, 'align'], 'centre/right alignment needs maxWidth', 'align-needs-width'));
       if (e.kind === 'line' && e.x !== e.x2 && e.y !== e.y2)
-        ctx.addIssue(issue(['elements', i], 'lines are horizontal or vertical'));
+        ctx.addIssue(issue(['elements', i], 'lines are horizontal or vertical', 'slanted-line'));
       if (e.kind === 'barcode') {
         const isGs1 = e.symbology === 'gs1-128' || e.symbology === 'gs1-datamatrix';
         if (isGs1 !== (e.gs1 !== undefined) || (e.gs1 !== undefined) === (e.data !== undefined))
-          ctx.addIssue(issue(['elements', i], 'GS1 symbologies bind `gs1` elements, others bind `data`'));
+          ctx.addIssue(
+            issue(['elements', i], 'GS1 symbologies bind `gs1` elements, others bind `data`', 'binding-kind'),
+          );
         if (e.moduleDots === undefined && e.targetWidthMm === undefined)
-          ctx.addIssue(issue(['elements', i], 'give moduleDots or targetWidthMm'));
+          ctx.addIssue(issue(['elements', i], 'give moduleDots or targetWidthMm', 'barcode-size'));
         if (e.targetWidthMm !== undefined && e.x + e.targetWidthMm > t.widthMm + 0.01)
-          ctx.addIssue(issue(['elements', i, 'targetWidthMm'], 'wider than the label'));
+          ctx.addIssue(issue(['elements', i, 'targetWidthMm'], 'wider than the label', 'too-wide'));
       }
     });
   });
