@@ -13,6 +13,7 @@ import { installUndoCapture } from '../../db/replica.queries.ts';
 import { seedIfEmpty } from '../../db/seed/seed.ts';
 import { buildJobHandlers, type JobHandlers } from './jobs.ts';
 import { buildQueryHandlers, type QueryHandlers } from './queries.ts';
+import { setFontDirectory } from '../../printing/fonts/cjk.ts';
 import { createPrinting } from './printing.ts';
 import { DesktopSync } from './sync.ts';
 import { APP_VERSION } from './version.ts';
@@ -31,6 +32,8 @@ export interface AppHostOptions {
   roles?: readonly string[];
   /** Run the sync loop and live channel (default true; tests may drive sync by hand). */
   syncInBackground?: boolean;
+  /** Where the label fonts are when they are not next to the code (a packaged app's resources). */
+  fontDir?: string;
 }
 
 export interface AppHost {
@@ -47,6 +50,7 @@ export const DATABASE_FILE = 'oms.sqlite';
  */
 export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   mkdirSync(options.dataDir, { recursive: true });
+  if (options.fontDir) setFontDirectory(options.fontDir);
   const conn = openSqlite(join(options.dataDir, DATABASE_FILE));
   const { db } = conn;
   const schemaVersion = await migrateToLatest(db, 'desktop');

@@ -140,6 +140,8 @@ async function start(args: ShellArgs): Promise<void> {
       serverUrl: args.serverUrl,
       shell: 'electron',
       seedDemoData: args.seedDemoData ?? !app.isPackaged,
+      // Packaged, the label fonts ship as resources (electron-builder.yml extraResources).
+      ...(app.isPackaged ? { fontDir: join(process.resourcesPath, 'fonts') } : {}),
       ...localProfile(process.env),
     });
   } catch (err) {
