@@ -3,9 +3,130 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import net from 'node:net';
+import pdfmake from 'pdfmake';
+import { makeSscc } from '../core/gs1/build.ts';
 import { parseGs1 } from '../core/gs1/parse.ts';
+import type { LabelData } from '../core/labels/data.ts';
+import { defaultTemplate } from '../core/labels/defaults.ts';
+import { SAMPLE_LABEL_DATA } from '../core/labels/sample.ts';
+import { renderLabels } from '../printing/labels/render.ts';
+import { sendToPrinter } from '../printing/transports/targets.ts';
 import { createAppHost, DATABASE_FILE } from '../main/app/host.ts';
 import { machineFacts, ratio, summarize, time } from './stats.ts';
+
+/** A fake network label printer: a TCP listener that counts what it receives. */
+async function fakePrinter(): Promise<{ port: number; received: () => number; close: () => Promise<void> }> {
+  let bytes = 0;
+  const server = net.createServer((s) => s.on('data', (c: Buffer) => (bytes += c.length)));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    received: () => bytes,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
+
+/** Cartons as the dock prints them: each its own SSCC, the same content otherwise. */
+const cartons = (n: number): LabelData[] =>
+  Array.from({ length: n }, (_, i) => ({
+    ...SAMPLE_LABEL_DATA,
+    sscc: makeSscc('6901234', 0, 100_000 + i),
+    unit: { kind: 'carton' as const, index: i + 1, count: n },
+  }));
+
+/**
+ * P1: 1,000 SSCC labels rendered to ZPL (the default 4×6 GS1 logistic label, Chinese text as
+ * stored bitmaps) and delivered to a TCP 9100 printer. Reference: the same 1,000 labels as a
+ * hand-written minimal ZPL string (SSCC barcode + text, no template engine), delivered the same way.
+ * P2: one 100-label PDF with Chinese text and barcodes. Reference: pdfmake laying out the same
+ * 100 pages of Chinese text with the same embedded font, without barcodes.
+ */
+async function runLabelBenchmarks(report: (key: string, value: unknown) => void, quick: boolean): Promise<void> {
+  const rounds = quick ? 2 : 5;
+  const template = defaultTemplate('gs1-logistic-4x6')!;
+  const printer = await fakePrinter();
+  try {
+    const data = cartons(1000);
+    await renderLabels(template, data.slice(0, 2), 'zpl'); // load fonts and encoders once
+    const ours: number[] = [];
+    const reference: number[] = [];
+    let size = 0;
+    for (let r = 0; r < rounds; r++) {
+      ours.push(
+        await time(async () => {
+          const zpl = await renderLabels(template, data, 'zpl');
+          size = zpl.byteLength;
+          await sendToPrinter(`tcp://127.0.0.1:${printer.port}`, zpl);
+        }),
+      );
+      reference.push(
+        await time(async () => {
+          const zpl = data
+            .map(
+              (d) =>
+                `^XA^PW812^LL1218^FO40,40^A0N,30,30^FD${d.from.name}^FS^FO60,900^BY4^BCN,200,Y,N,N^FD>;>800${d.sscc}^FS^XZ`,
+            )
+            .join('');
+          await sendToPrinter(`tcp://127.0.0.1:${printer.port}`, new TextEncoder().encode(zpl));
+        }),
+      );
+    }
+    const o = summarize(ours);
+    const ref = summarize(reference);
+    report('P1_zpl_1000_labels_to_tcp', {
+      target: '<= 1000 ms',
+      labels: 1000,
+      jobBytes: size,
+      ours_ms: o,
+      reference_minimal_zpl_ms: ref,
+      ratio_p50: ratio(o.p50, ref.p50),
+      printerReceivedBytes: printer.received(),
+      met: o.max <= 1000,
+    });
+
+    const hundred = cartons(100);
+    await renderLabels(template, hundred.slice(0, 1), 'pdf');
+    const pdfOurs: number[] = [];
+    const pdfRef: number[] = [];
+    let pdfSize = 0;
+    for (let r = 0; r < rounds; r++) {
+      pdfOurs.push(
+        await time(async () => {
+          pdfSize = (await renderLabels(template, hundred, 'pdf')).byteLength;
+        }),
+      );
+      pdfRef.push(
+        await time(async () => {
+          // The same pdfmake, with the font family renderLabels registered (fonts already loaded).
+          await pdfmake
+            .createPdf({
+              pageSize: { width: 288, height: 432 },
+              defaultStyle: { font: 'NotoSansCJKsc', fontSize: 10 },
+              content: hundred.map((d, i) => ({
+                stack: [d.from.name, ...d.from.address, d.to.name, ...d.to.address, d.content!.itemName, d.sscc],
+                pageBreak: i > 0 ? ('before' as const) : undefined,
+              })),
+            })
+            .getBuffer();
+        }),
+      );
+    }
+    const po = summarize(pdfOurs);
+    const pr = summarize(pdfRef);
+    report('P2_pdf_100_labels', {
+      target: '<= 3000 ms',
+      labels: 100,
+      pdfBytes: pdfSize,
+      ours_ms: po,
+      reference_text_only_pdf_ms: pr,
+      ratio_p50: ratio(po.p50, pr.p50),
+      met: po.max <= 3000,
+    });
+  } finally {
+    await printer.close();
+  }
+}
 
 /**
  * P3 (../shared/docs/performance.md): scan → parse → receive a carton → balances updated, on the
@@ -26,6 +147,7 @@ export async function runDock(quick: boolean): Promise<string> {
     results[key] = value;
     console.log(key, JSON.stringify(value));
   };
+  await runLabelBenchmarks(report, quick);
   const host = await createAppHost({ dataDir: dir, serverUrl: null, shell: 'web' });
   const call = async <T>(channel: string, input: unknown): Promise<T> => {
     const r = await host.handle(channel, input);
