@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { DockScreen } from '../dock/DockScreen.tsx';
 import { InventoryScreen } from '../inventory/InventoryScreen.tsx';
 import { LocationsPanel } from '../masterdata/LocationsPanel.tsx';
 import { MasterDataScreen } from '../masterdata/MasterDataScreen.tsx';
@@ -40,6 +41,8 @@ function Screen({ view }: { view: View }) {
       return <InventoryScreen key={view} />;
     case 'orders':
       return <OrdersScreen key={view} />;
+    case 'dock':
+      return <DockScreen key={view} />;
     case 'settings':
       return <SettingsScreen key={view} />;
     default:
