@@ -98,8 +98,8 @@ describe("'labels.preview' (desktop host on a real SQLite file)", () => {
     expect(result.error.code).toBe('label.invalid-template');
     expect(result.error.details?.fields).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: 'elements.0', code: 'label-outside-the-label' }),
-        expect.objectContaining({ path: 'elements.1.id', code: 'label-duplicate-element-id' }),
+        expect.objectContaining({ path: 'elements.0', code: 'label-outside' }),
+        expect.objectContaining({ path: 'elements.1.id', code: 'label-duplicate-id' }),
       ]),
     );
   });
