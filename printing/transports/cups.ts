@@ -164,3 +164,8 @@ export async function cupsPrinterMessage(queue: string, timeoutMs = 10_000): Pro
     throw spoolerError(err as ExecError, queue, 'lpstat', timeoutMs);
   }
 }
+
+/** Best effort: withdraws a job from the spooler (the clerk cancelled it in our queue). */
+export async function cancelCupsJob(jobId: string, timeoutMs = 10_000): Promise<void> {
+  await run('cancel', [jobId], null, timeoutMs).catch(() => {});
+}
