@@ -16,6 +16,9 @@ import type { DockUser } from './session.ts';
 // Written alongside by the printing work; wired in when it lands:
 // import { PrintLabelsDialog } from '../printing/PrintLabelsDialog.tsx';
 
+/** The built-in A6 GS1 logistic label: fits office printers and A6 label sheets. */
+const PDF_TEMPLATE = 'gs1-logistic-a6';
+
 /**
  * One ASN: header, lines with what was received, handling units with their SSCCs, the
  * receipts log, discrepancies and appointments; the actions the clerk's role allows.
@@ -45,7 +48,7 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
     if (!supplierId) return;
     let alive = true;
     void oms['suppliers.get']({ id: supplierId }).then((r) => {
-      const prefix = r.ok ? (r.data as { gs1CompanyPrefix?: string | null }).gs1CompanyPrefix : null;
+      const prefix = r.ok ? r.data.gs1CompanyPrefix : null;
       if (alive && prefix) setPrefixLength(prefix.length);
     });
     return () => {
@@ -62,6 +65,24 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onBack]);
+
+  // Every label of the ASN as one PDF (office printers, A6 label sheets), saved by the browser.
+  const downloadPdf = async () => {
+    if (!asn || busy) return;
+    setBusy(true);
+    const r = await oms['labels.render']({ asnId: asn.id, templateId: PDF_TEMPLATE, format: 'pdf' });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    const bytes = Uint8Array.from(atob(r.data.base64), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: r.data.mime }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = r.data.fileName;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
 
   const arrive = async () => {
     if (!asn || busy) return;
@@ -107,6 +128,11 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
         {asn.provisional ? <ProvisionalChip /> : null}
         <div className="actions toolbar-end">
           {/* Print labels: <PrintLabelsDialog asnId={asn.id} /> from the printing work, once it lands. */}
+          {asn.status !== 'cancelled' ? (
+            <button type="button" className="btn" disabled={busy} onClick={() => void downloadPdf()}>
+              {t('dock.actions.downloadPdf')}
+            </button>
+          ) : null}
           {supplier && asn.status === 'open' ? (
             <button type="button" className="btn btn-danger" onClick={() => setDialog('cancel')}>
               {t('dock.actions.cancel')}

@@ -4,10 +4,10 @@ import { AppointmentsTab } from './AppointmentsTab.tsx';
 import { AsnsTab } from './AsnsTab.tsx';
 import { dockTabsFor, type DockTab } from './format.ts';
 import { ReceiveTab } from './ReceiveTab.tsx';
+import { LabelTemplatesTab } from '../labels/LabelTemplatesTab.tsx';
 import { useDockUser } from './session.ts';
 import './dock.css';
-// Written alongside by the labels and printing work; wired in when they land:
-// import { LabelTemplatesTab } from '../labels/LabelTemplatesTab.tsx';
+// Written alongside by the printing work; wired in when it lands:
 // import { PrintersPanel } from '../printing/PrintersPanel.tsx';
 // import { PrintQueuePanel } from '../printing/PrintQueuePanel.tsx';
 
@@ -76,7 +76,7 @@ export function DockScreen() {
         {tab === 'receive' ? <ReceiveTab user={user} onOpenAsn={setOpenAsn} /> : null}
         {tab === 'asns' ? <AsnsTab user={user} openId={openAsn} onOpened={() => setOpenAsn(null)} /> : null}
         {tab === 'appointments' ? <AppointmentsTab user={user} /> : null}
-        {tab === 'labels' ? <p className="muted dock-pending">{t('dock.pendingPanel')}</p> : null}
+        {tab === 'labels' ? <LabelTemplatesTab /> : null}
         {tab === 'printers' ? <p className="muted dock-pending">{t('dock.pendingPanel')}</p> : null}
       </div>
     </section>

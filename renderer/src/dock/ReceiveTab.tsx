@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { AsnDetail, AsnSummary } from '../../../core/api/dock.api.ts';
 import type { AppErrorData } from '../../../core/errors.ts';
@@ -26,10 +27,24 @@ import { AsnStatusChip } from './AsnParts.tsx';
 
 type Tone = 'ok' | 'dup' | 'error' | 'info';
 
+/**
+ * A message kept as key and figures, not as text: the panel and the log read in the language
+ * the clerk switches to, and times show in this computer's zone (`at` is an ISO instant).
+ */
+type Msg = { k: string; p?: Record<string, string | number> } | { s: string } | { e: AppErrorData };
+
 interface Feedback {
   tone: Tone;
-  title: string;
-  text: string;
+  title: Msg;
+  text: Msg[];
+}
+
+function msgText(t: TFunction, lang: string, m: Msg): string {
+  if ('s' in m) return m.s;
+  if ('e' in m) return errorText(t, m.e);
+  const p = { ...m.p };
+  if (typeof p['at'] === 'string') p['at'] = p['at'] ? formatWhen(p['at'], lang) : '—';
+  return t(m.k, p);
 }
 
 interface LogEntry {
@@ -38,7 +53,8 @@ interface LogEntry {
   scan: string;
   source: CompletedScan['source'];
   tone: Tone;
-  text: string;
+  title: Msg;
+  text: Msg[];
 }
 
 const LOG_SIZE = 20;
@@ -117,18 +133,11 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
     return r.data;
   }, []);
 
-  const report = useCallback((scan: CompletedScan, tone: Tone, title: string, text: string) => {
+  const report = useCallback((scan: CompletedScan, tone: Tone, title: Msg, text: Msg[]) => {
     setFeedback({ tone, title, text });
     setLog((prev) =>
       [
-        {
-          seq: ++seq.current,
-          at: new Date().toISOString(),
-          scan: scan.text,
-          source: scan.source,
-          tone,
-          text: `${title} ${text}`.trim(),
-        },
+        { seq: ++seq.current, at: new Date().toISOString(), scan: scan.text, source: scan.source, tone, title, text },
         ...prev,
       ].slice(0, LOG_SIZE),
     );
@@ -139,30 +148,29 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
     (scan: CompletedScan, error: AppErrorData) => {
       if (error.code === 'dock.already-received') {
         const d = error.details ?? {};
-        const at = typeof d['at'] === 'string' ? formatWhen(d['at'], lang) : '—';
-        const by = typeof d['by'] === 'string' ? d['by'] : '—';
-        report(
-          scan,
-          'dup',
-          t('dock.receive.duplicateTitle'),
-          t('dock.receive.duplicate', { at, by, asn: d['asn'] ?? '' }),
-        );
+        report(scan, 'dup', { k: 'dock.receive.duplicateTitle' }, [
+          {
+            k: 'dock.receive.duplicate',
+            p: { at: typeof d['at'] === 'string' ? d['at'] : '', by: typeof d['by'] === 'string' ? d['by'] : '—' },
+          },
+        ]);
         return;
       }
-      report(scan, 'error', t('dock.receive.refusedTitle'), errorText(t, error));
+      report(scan, 'error', { k: 'dock.receive.refusedTitle' }, [{ e: error }]);
     },
-    [lang, report, t],
+    [report],
   );
 
   const handleScan = useCallback(
     async (scan: CompletedScan) => {
       const meaning = interpretScan(scan.text, settings);
+      const refused: Msg = { k: 'dock.receive.refusedTitle' };
       switch (meaning.kind) {
         case 'error':
           failed(scan, meaning.error);
           return;
         case 'unusable':
-          report(scan, 'error', t('dock.receive.refusedTitle'), t('dock.receive.unusable'));
+          report(scan, 'error', refused, [{ k: 'dock.receive.unusable' }]);
           return;
         case 'asn': {
           const r = await oms['asns.list']({ search: meaning.number, limit: 5 });
@@ -176,10 +184,15 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
           report(
             scan,
             'info',
-            t('dock.receive.currentSet', { asn: found.number }),
+            { k: 'dock.receive.currentSet', p: { asn: found.number } },
             d
-              ? t('dock.receive.currentSetText', { supplier: d.supplierName, order: d.orderNumber, units: d.unitCount })
-              : '',
+              ? [
+                  {
+                    k: 'dock.receive.currentSetText',
+                    p: { supplier: d.supplierName, order: d.orderNumber, units: d.unitCount },
+                  },
+                ]
+              : [],
           );
           return;
         }
@@ -195,24 +208,22 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
           }
           const d = await loadAsn(r.data.asnId);
           const unit = d?.units.find((u) => u.id === r.data.unitId);
-          const what =
+          const what: Msg[] =
             unit && d
-              ? unit.contents
-                  .map((c) => {
-                    const line = d.lines.find((l) => l.lineNo === c.lineNo);
-                    return `${formatQty(c.quantity)} × ${line ? `${line.sku} ${line.itemName}` : `#${c.lineNo}`}`;
-                  })
-                  .join(t('dock.listSeparator'))
-              : formatQty(r.data.quantity);
+              ? unit.contents.map((c, i): Msg => {
+                  const line = d.lines.find((l) => l.lineNo === c.lineNo);
+                  const item = line ? `${line.sku} ${line.itemName}` : `#${c.lineNo}`;
+                  return { s: `${i > 0 ? '· ' : ''}${formatQty(c.quantity)} × ${item}` };
+                })
+              : [{ s: formatQty(r.data.quantity) }];
           report(
             scan,
             'ok',
-            t(`dock.receive.unitOk.${unit?.kind ?? 'carton'}`, {
-              position: r.data.position,
-              count: r.data.unitCount,
-              asn: r.data.asnNumber,
-            }),
-            r.data.excess.length > 0 ? `${what} ${t('dock.receive.excessNote')}` : what,
+            {
+              k: `dock.receive.unitOk.${unit?.kind ?? 'carton'}`,
+              p: { position: r.data.position, count: r.data.unitCount, asn: r.data.asnNumber },
+            },
+            r.data.excess.length > 0 ? [...what, { k: 'dock.receive.excessNote' }] : what,
           );
           void loadOpen();
           return;
@@ -220,7 +231,7 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
         case 'quantity': {
           const asn = currentRef.current;
           if (!asn) {
-            report(scan, 'error', t('dock.receive.refusedTitle'), t('dock.receive.needAsn'));
+            report(scan, 'error', refused, [{ k: 'dock.receive.needAsn' }]);
             return;
           }
           const r = await oms['dock.receiveQuantity']({
@@ -237,20 +248,19 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
           }
           const d = await loadAsn(asn.id);
           const line = d?.lines.find((l) => l.gtin !== null && meaning.gtin.endsWith(l.gtin.replace(/^0+/, '')));
-          report(
-            scan,
-            'ok',
-            t('dock.receive.quantityOk', { asn: r.data.asnNumber }),
-            `${formatQty(r.data.quantity)} × ${line ? `${line.sku} ${line.itemName}` : meaning.gtin}${meaning.batch ? ` · ${t('dock.batch')} ${meaning.batch}` : ''}${
-              r.data.overReceived > 0 ? ` ${t('dock.receive.overNote', { qty: formatQty(r.data.overReceived) })}` : ''
-            }`,
-          );
+          const text: Msg[] = [
+            { s: `${formatQty(r.data.quantity)} × ${line ? `${line.sku} ${line.itemName}` : meaning.gtin}` },
+          ];
+          if (meaning.batch) text.push({ k: 'dock.receive.batchIs', p: { batch: meaning.batch } });
+          if (r.data.overReceived > 0)
+            text.push({ k: 'dock.receive.overNote', p: { qty: formatQty(r.data.overReceived) } });
+          report(scan, 'ok', { k: 'dock.receive.quantityOk', p: { asn: r.data.asnNumber } }, text);
           void loadOpen();
           return;
         }
       }
     },
-    [failed, loadAsn, loadOpen, report, settings, t],
+    [failed, loadAsn, loadOpen, report, settings],
   );
 
   /** Scans are handled one after another, in the order they were made. */
@@ -389,8 +399,12 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
         data-testid="dock-feedback"
         data-tone={feedback?.tone ?? 'idle'}
       >
-        <strong className="scan-feedback-title">{feedback ? feedback.title : t('dock.receive.ready')}</strong>
-        <span className="scan-feedback-text">{feedback ? feedback.text : t('dock.receive.readyText')}</span>
+        <strong className="scan-feedback-title">
+          {feedback ? msgText(t, lang, feedback.title) : t('dock.receive.ready')}
+        </strong>
+        <span className="scan-feedback-text">
+          {feedback ? feedback.text.map((m) => msgText(t, lang, m)).join(' ') : t('dock.receive.readyText')}
+        </span>
       </div>
 
       <div className="dock-receive-body">
@@ -529,7 +543,9 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
                   <span className={e.source === 'scanner' ? 'chip tone-info' : 'chip tone-muted'}>
                     {t(`dock.receive.source.${e.source}`)}
                   </span>
-                  <span className="scan-log-text">{e.text}</span>
+                  <span className="scan-log-text">
+                    {[e.title, ...e.text].map((m) => msgText(t, lang, m)).join(' ')}
+                  </span>
                 </li>
               ))}
             </ol>
