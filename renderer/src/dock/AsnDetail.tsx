@@ -11,7 +11,7 @@ import { CancelAsnDialog, CloseAsnDialog } from './AsnActions.tsx';
 import { AsnStatusChip, ProvisionalChip } from './AsnParts.tsx';
 import { AppointmentStatusChip } from './AppointmentsTab.tsx';
 import { formatSscc, formatWhen, isSupplierDesk, isWarehouse } from './format.ts';
-import { showScan } from './scanner.ts';
+import { ScanText } from './ScanText.tsx';
 import type { DockUser } from './session.ts';
 // Written alongside by the printing work; wired in when it lands:
 // import { PrintLabelsDialog } from '../printing/PrintLabelsDialog.tsx';
@@ -311,7 +311,9 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
                         {unit ? `${t(`dock.kinds.${unit.kind}`)} ${unit.position}` : (lineOf(r.lineNo)?.sku ?? '—')}
                       </td>
                       <td className="num">{formatQty(r.quantity)}</td>
-                      <td className="mono scan-cell">{showScan(r.scan)}</td>
+                      <td>
+                        <ScanText scan={r.scan} className="mono scan-cell" />
+                      </td>
                     </tr>
                   );
                 })}

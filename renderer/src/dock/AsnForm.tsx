@@ -68,6 +68,11 @@ export function AsnForm({
   const [failure, setFailure] = useState<AppErrorData | null>(null);
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<{ id: string; number: string; ssccs: string[] } | null>(null);
+  // After a first attempt the form's own checks follow every edit (a fixed field clears at once).
+  const [tried, setTried] = useState(false);
+  useEffect(() => {
+    if (tried) setIssues(checkAsnDraft(draft).issues);
+  }, [draft, tried]);
 
   useEffect(() => {
     let alive = true;
@@ -120,7 +125,6 @@ export function AsnForm({
     setIssues((x) => {
       const next = { ...x };
       delete next[`line.${l.line.lineNo}.per`];
-      delete next[`line.${l.line.lineNo}.packed`];
       return next;
     });
     setDraft((d) => ({ ...d, units: splitLine(d.units, l.line.lineNo, q, per) }));
@@ -129,6 +133,7 @@ export function AsnForm({
   const submit = async () => {
     if (saving) return;
     setFailure(null);
+    setTried(true);
     const { input, issues: found } = checkAsnDraft(draft);
     setIssues(found);
     if (!input) {
@@ -281,135 +286,137 @@ export function AsnForm({
                 <>
                   <h3 className="asn-section">{t('dock.form.lines')}</h3>
                   <IssueText issue={issues['lines']} />
-                  <table className="data-table asn-lines">
-                    <thead>
-                      <tr>
-                        <th scope="col">#</th>
-                        <th scope="col">{t('dock.fields.item')}</th>
-                        <th scope="col" className="num">
-                          {t('dock.fields.ordered')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('dock.fields.received')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('dock.fields.announcedBefore')}
-                        </th>
-                        <th scope="col" className="num">
-                          {t('dock.fields.allowed')}
-                        </th>
-                        <th scope="col">{t('dock.fields.shipQty')}</th>
-                        <th scope="col">{t('dock.fields.lot')}</th>
-                        <th scope="col">{t('dock.fields.expiry')}</th>
-                        <th scope="col">{t('dock.form.splitHead')}</th>
-                        <th scope="col" className="num">
-                          {t('dock.form.packed')}
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {draft.lines.map((l) => {
-                        const n = l.line.lineNo;
-                        const q = parseCount(l.qty);
-                        const p = packed.get(n) ?? 0;
-                        const mismatch = (q ?? 0) !== p;
-                        const id = (f: string) => `asn-l${n}-${f}`;
-                        return (
-                          <tr key={n} data-line={n}>
-                            <td>{n}</td>
-                            <td>
-                              <span className="mono">{l.line.sku}</span>
-                              <span className="cell-sub">{l.line.itemName}</span>
-                            </td>
-                            <td className="num">{formatQty(l.line.ordered)}</td>
-                            <td className="num">{formatQty(l.line.received)}</td>
-                            <td className="num">{formatQty(l.line.announced)}</td>
-                            <td className="num">{formatQty(l.line.allowed)}</td>
-                            <td className="cell-input">
-                              <label htmlFor={id('qty')} className="visually-hidden">
-                                {t('dock.form.qtyOf', { sku: l.line.sku })}
-                              </label>
-                              <input
-                                id={id('qty')}
-                                type="text"
-                                inputMode="numeric"
-                                className="num"
-                                autoComplete="off"
-                                value={l.qty}
-                                aria-invalid={issues[`line.${n}.qty`] ? true : undefined}
-                                onChange={(e) => setLine(n, { qty: e.target.value })}
-                              />
-                              <IssueText issue={issues[`line.${n}.qty`]} />
-                            </td>
-                            <td className="cell-input">
-                              <label htmlFor={id('lot')} className="visually-hidden">
-                                {t('dock.form.lotOf', { sku: l.line.sku })}
-                              </label>
-                              <input
-                                id={id('lot')}
-                                type="text"
-                                className="mono"
-                                maxLength={20}
-                                autoComplete="off"
-                                placeholder={l.line.lotTracked ? t('dock.form.required') : ''}
-                                value={l.lot}
-                                aria-invalid={issues[`line.${n}.lot`] ? true : undefined}
-                                onChange={(e) => setLine(n, { lot: e.target.value })}
-                              />
-                              <IssueText issue={issues[`line.${n}.lot`]} />
-                            </td>
-                            <td className="cell-input">
-                              <label htmlFor={id('expiry')} className="visually-hidden">
-                                {t('dock.form.expiryOf', { sku: l.line.sku })}
-                              </label>
-                              <input
-                                id={id('expiry')}
-                                type="date"
-                                value={l.expiry}
-                                required={l.line.expiryTracked}
-                                aria-invalid={issues[`line.${n}.expiry`] ? true : undefined}
-                                onChange={(e) => setLine(n, { expiry: e.target.value })}
-                              />
-                              <IssueText issue={issues[`line.${n}.expiry`]} />
-                            </td>
-                            <td className="cell-input split-cell">
-                              <label htmlFor={id('per')} className="visually-hidden">
-                                {t('dock.form.perOf', { sku: l.line.sku })}
-                              </label>
-                              <input
-                                id={id('per')}
-                                type="text"
-                                inputMode="numeric"
-                                className="num per-input"
-                                autoComplete="off"
-                                placeholder={t('dock.form.perPlaceholder')}
-                                value={l.per}
-                                aria-invalid={issues[`line.${n}.per`] ? true : undefined}
-                                onChange={(e) => setLine(n, { per: e.target.value })}
-                                onKeyDown={(e) => {
-                                  // Enter here splits (instead of saving the form).
-                                  if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
-                                    e.preventDefault();
-                                    e.stopPropagation();
-                                    split(l);
-                                  }
-                                }}
-                              />
-                              <button type="button" className="btn btn-small" onClick={() => split(l)}>
-                                {t('dock.form.split')}
-                              </button>
-                            </td>
-                            <td className={mismatch && (q ?? 0) + p > 0 ? 'num packed bad' : 'num packed'}>
-                              <span data-testid={`packed-${n}`}>
-                                {formatQty(p)}/{formatQty(q ?? 0)}
-                              </span>
-                              <IssueText issue={issues[`line.${n}.packed`]} />
-                            </td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
+                  <div className="asn-lines-wrap">
+                    <table className="data-table asn-lines">
+                      <thead>
+                        <tr>
+                          <th scope="col">#</th>
+                          <th scope="col">{t('dock.fields.item')}</th>
+                          <th scope="col" className="num">
+                            {t('dock.fields.ordered')}
+                          </th>
+                          <th scope="col" className="num">
+                            {t('dock.fields.received')}
+                          </th>
+                          <th scope="col" className="num">
+                            {t('dock.fields.announcedBefore')}
+                          </th>
+                          <th scope="col" className="num">
+                            {t('dock.fields.allowed')}
+                          </th>
+                          <th scope="col">{t('dock.fields.shipQty')}</th>
+                          <th scope="col">{t('dock.fields.lot')}</th>
+                          <th scope="col">{t('dock.fields.expiry')}</th>
+                          <th scope="col">{t('dock.form.splitHead')}</th>
+                          <th scope="col" className="num">
+                            {t('dock.form.packed')}
+                          </th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {draft.lines.map((l) => {
+                          const n = l.line.lineNo;
+                          const q = parseCount(l.qty);
+                          const p = packed.get(n) ?? 0;
+                          const mismatch = (q ?? 0) !== p;
+                          const id = (f: string) => `asn-l${n}-${f}`;
+                          return (
+                            <tr key={n} data-line={n}>
+                              <td>{n}</td>
+                              <td>
+                                <span className="mono">{l.line.sku}</span>
+                                <span className="cell-sub">{l.line.itemName}</span>
+                              </td>
+                              <td className="num">{formatQty(l.line.ordered)}</td>
+                              <td className="num">{formatQty(l.line.received)}</td>
+                              <td className="num">{formatQty(l.line.announced)}</td>
+                              <td className="num">{formatQty(l.line.allowed)}</td>
+                              <td className="cell-input">
+                                <label htmlFor={id('qty')} className="visually-hidden">
+                                  {t('dock.form.qtyOf', { sku: l.line.sku })}
+                                </label>
+                                <input
+                                  id={id('qty')}
+                                  type="text"
+                                  inputMode="numeric"
+                                  className="num"
+                                  autoComplete="off"
+                                  value={l.qty}
+                                  aria-invalid={issues[`line.${n}.qty`] ? true : undefined}
+                                  onChange={(e) => setLine(n, { qty: e.target.value })}
+                                />
+                                <IssueText issue={issues[`line.${n}.qty`]} />
+                              </td>
+                              <td className="cell-input">
+                                <label htmlFor={id('lot')} className="visually-hidden">
+                                  {t('dock.form.lotOf', { sku: l.line.sku })}
+                                </label>
+                                <input
+                                  id={id('lot')}
+                                  type="text"
+                                  className="mono"
+                                  maxLength={20}
+                                  autoComplete="off"
+                                  placeholder={l.line.lotTracked ? t('dock.form.required') : ''}
+                                  value={l.lot}
+                                  aria-invalid={issues[`line.${n}.lot`] ? true : undefined}
+                                  onChange={(e) => setLine(n, { lot: e.target.value })}
+                                />
+                                <IssueText issue={issues[`line.${n}.lot`]} />
+                              </td>
+                              <td className="cell-input">
+                                <label htmlFor={id('expiry')} className="visually-hidden">
+                                  {t('dock.form.expiryOf', { sku: l.line.sku })}
+                                </label>
+                                <input
+                                  id={id('expiry')}
+                                  type="date"
+                                  value={l.expiry}
+                                  required={l.line.expiryTracked}
+                                  aria-invalid={issues[`line.${n}.expiry`] ? true : undefined}
+                                  onChange={(e) => setLine(n, { expiry: e.target.value })}
+                                />
+                                <IssueText issue={issues[`line.${n}.expiry`]} />
+                              </td>
+                              <td className="cell-input split-cell">
+                                <label htmlFor={id('per')} className="visually-hidden">
+                                  {t('dock.form.perOf', { sku: l.line.sku })}
+                                </label>
+                                <input
+                                  id={id('per')}
+                                  type="text"
+                                  inputMode="numeric"
+                                  className="num per-input"
+                                  autoComplete="off"
+                                  placeholder={t('dock.form.perPlaceholder')}
+                                  value={l.per}
+                                  aria-invalid={issues[`line.${n}.per`] ? true : undefined}
+                                  onChange={(e) => setLine(n, { per: e.target.value })}
+                                  onKeyDown={(e) => {
+                                    // Enter here splits (instead of saving the form).
+                                    if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
+                                      e.preventDefault();
+                                      e.stopPropagation();
+                                      split(l);
+                                    }
+                                  }}
+                                />
+                                <button type="button" className="btn btn-small" onClick={() => split(l)}>
+                                  {t('dock.form.split')}
+                                </button>
+                              </td>
+                              <td className={mismatch && (q ?? 0) + p > 0 ? 'num packed bad' : 'num packed'}>
+                                <span data-testid={`packed-${n}`}>
+                                  {formatQty(p)}/{formatQty(q ?? 0)}
+                                </span>
+                                <IssueText issue={issues[`line.${n}.packed`]} />
+                              </td>
+                            </tr>
+                          );
+                        })}
+                      </tbody>
+                    </table>
+                  </div>
 
                   <h3 className="asn-section">
                     {t('dock.form.packing')}{' '}

@@ -16,7 +16,6 @@ import {
   loadScannerSettings,
   saveScannerSettings,
   ScanAssembler,
-  showScan,
   type CompletedScan,
   type KeyInput,
   type ScannerSettings,
@@ -24,6 +23,7 @@ import {
 import type { DockUser } from './session.ts';
 import { beep, isMuted, setMuted } from './sound.ts';
 import { AsnStatusChip } from './AsnParts.tsx';
+import { ScanText } from './ScanText.tsx';
 
 type Tone = 'ok' | 'dup' | 'error' | 'info';
 
@@ -151,7 +151,12 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
         report(scan, 'dup', { k: 'dock.receive.duplicateTitle' }, [
           {
             k: 'dock.receive.duplicate',
-            p: { at: typeof d['at'] === 'string' ? d['at'] : '', by: typeof d['by'] === 'string' ? d['by'] : '—' },
+            p: {
+              at: typeof d['at'] === 'string' ? d['at'] : '',
+              by: typeof d['by'] === 'string' ? d['by'] : '—',
+              asn: typeof d['asn'] === 'string' ? d['asn'] : '',
+              sscc: typeof d['sscc'] === 'string' ? formatSscc(d['sscc']) : '',
+            },
           },
         ]);
         return;
@@ -537,9 +542,7 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
               {log.map((e) => (
                 <li key={e.seq} className={`scan-log-entry tone-${e.tone}`}>
                   <span className="scan-log-time">{formatWhen(e.at, lang)}</span>
-                  <span className="scan-log-scan mono" title={showScan(e.scan)}>
-                    {showScan(e.scan)}
-                  </span>
+                  <ScanText scan={e.scan} className="scan-log-scan mono" />
                   <span className={e.source === 'scanner' ? 'chip tone-info' : 'chip tone-muted'}>
                     {t(`dock.receive.source.${e.source}`)}
                   </span>

@@ -8,6 +8,7 @@ import {
   loadScannerSettings,
   saveScannerSettings,
   ScanAssembler,
+  scanParts,
   showScan,
   type CompletedScan,
   type KeyInput,
@@ -40,7 +41,7 @@ describe('ScanAssembler: GS in each of its forms', () => {
     for (const e of keys('10ABC', 0, 5)) a.keydown(e);
     const out = a.keydown({ key: ']', code: 'BracketRight', ctrlKey: true, timeStamp: 25 });
     expect(out.consumed).toBe(true);
-    expect(a.display).toBe('10ABC␝');
+    expect(a.display).toBe('10ABC<GS>');
     // A layout where the key reports something else still has the physical key.
     a.keydown({ key: '+', code: 'BracketRight', ctrlKey: true, timeStamp: 30 });
     expect(run(a, keys('3712', 35, 5))?.text).toBe(`10ABC${GS}${GS}3712`);
@@ -268,7 +269,8 @@ describe('settings and display', () => {
     expect(loadScannerSettings(null)).toEqual(DEFAULT_SCANNER_SETTINGS);
   });
 
-  it('shows GS as ␝ and other control characters as a dot', () => {
-    expect(showScan(`10A${GS}37\x0712`)).toBe('10A␝37·12');
+  it('shows GS as <GS> and other control characters as a dot', () => {
+    expect(showScan(`10A${GS}37\x0712`)).toBe('10A<GS>37·12');
+    expect(scanParts(`${GS}00${GS}`)).toEqual(['', '00', '']);
   });
 });

@@ -14,7 +14,8 @@ import { parseGs1 } from '../../../core/gs1/parse.ts';
  * the GS1 parser (it maps error positions back to what was scanned).
  */
 
-export const GS_DISPLAY = '␝';
+/** GS as shown in the scan field (ASCII: the CJK UI fonts have no glyph for ␝). */
+export const GS_DISPLAY = '<GS>';
 export const DEFAULT_GS_SUBSTITUTE = '{GS}';
 
 export interface ScannerSettings {
@@ -283,9 +284,14 @@ export function interpretScan(text: string, settings: Pick<ScannerSettings, 'gsS
   }
 }
 
-/** A scan as text a person can read: GS as ␝, other control characters as ·. */
+/** A scan as text a person can read: GS as <GS>, other control characters as ·. */
 export function showScan(text: string): string {
-  return [...text.replaceAll(FNC1_GS, GS_DISPLAY)]
-    .map((ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? '·' : ch))
-    .join('');
+  return scanParts(text).join(GS_DISPLAY);
+}
+
+/** The scan split at its GS separators, other control characters shown as ·. */
+export function scanParts(text: string): string[] {
+  return text
+    .split(FNC1_GS)
+    .map((part) => [...part].map((ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? '·' : ch)).join(''));
 }
