@@ -15,7 +15,16 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Packages main.cjs loads at run time instead of bundling. */
-export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', '@electric-sql/pglite', 'pg', 'pg-native', 'fastify'];
+export const MAIN_EXTERNALS = [
+  'electron',
+  'better-sqlite3',
+  '@electric-sql/pglite',
+  'pg',
+  'pg-native',
+  'fastify',
+  // Native (.node) renderer of label previews and thermal-printer text bitmaps.
+  '@resvg/resvg-js',
+];
 
 /** Electron 45's bundled Node is 22 or newer; esbuild only needs a floor. */
 const NODE_TARGET = 'node22';
