@@ -406,6 +406,29 @@ test('a supplier announces and labels two cartons; the warehouse, offline, scans
     await shootBoth(li, 'dock-asn-detail');
   });
 
+  await test.step('li books a dock slot for it; a supplier may only cancel it', async () => {
+    const page = li.page;
+    await page.getByRole('tab', { name: '预约' }).click();
+    await page.getByRole('button', { name: '预约时段' }).click();
+    const book = page.getByRole('dialog', { name: '预约月台' });
+    await expect(book.getByLabel('供应商')).toBeDisabled();
+    await book.getByLabel('仓库').selectOption(warehouse.id);
+    await book.getByLabel('送货单').selectOption(asn.id);
+    await book.getByRole('textbox', { name: '月台' }).fill('D3');
+    await book.getByRole('textbox', { name: '月台' }).press('Enter');
+    await expect(book).toBeHidden();
+    const row = page
+      .getByRole('table', { name: /的预约$/ })
+      .getByRole('row')
+      .filter({ hasText: asn.number });
+    await expect(row).toContainText('D3');
+    await expect(row).toContainText('已申请');
+    await expect(row.getByRole('button')).toHaveText(['取消']);
+    await page.getByRole('tab', { name: '送货单' }).click();
+    await page.getByRole('grid').getByText(asn.number).dblclick();
+    await expect(page.locator('#asn-detail-title')).toContainText(asn.number);
+  });
+
   await test.step('li prints the labels: a PDF to download and ZPL to the network printer', async () => {
     const page = li.page;
     // PDF: the download button renders every label of the ASN.
