@@ -439,18 +439,18 @@ test('a supplier announces and labels two cartons; the warehouse, offline, scans
     expect(download.suggestedFilename()).toMatch(/\.pdf$/);
     const pdf = readFileSync((await download.path())!);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    // ZPL: the fake printer configured on this desktop, the ASN's labels queued to it.
+    // ZPL: the fake printer configured on this desktop, the ASN's labels printed to it from the ASN.
     const saved = await callApi<{ id: string }>(page, 'printers.save', {
       name: `Zebra ${tag}`,
       target: `tcp://127.0.0.1:${printer.port}`,
       language: 'zpl',
       dpi: 203,
     });
-    const job = await callApi<{ jobId: string; labels: number }>(page, 'labels.print', {
-      asnId: asn.id,
-      printerId: saved.id,
-    });
-    expect(job.labels).toBe(2);
+    await page.getByRole('button', { name: '打印标签…' }).click();
+    const dialog = page.getByRole('dialog', { name: '打印标签' });
+    await dialog.getByLabel('打印机').selectOption(saved.id);
+    await dialog.getByRole('button', { name: '打印', exact: true }).click();
+    await expect(dialog).toBeHidden();
     await expect.poll(() => printer.jobs.length, { timeout: 30_000 }).toBe(1);
     const zpl = printer.jobs[0]!.toString('latin1');
     // One job: the text bitmaps downloaded once (~DG), then one ^XA…^XZ label per carton.

@@ -13,8 +13,7 @@ import { AppointmentStatusChip } from './AppointmentsTab.tsx';
 import { formatSscc, formatWhen, isSupplierDesk, isWarehouse } from './format.ts';
 import { ScanText } from './ScanText.tsx';
 import type { DockUser } from './session.ts';
-// Written alongside by the printing work; wired in when it lands:
-// import { PrintLabelsDialog } from '../printing/PrintLabelsDialog.tsx';
+import { PrintLabelsDialog } from '../printing/PrintLabelsDialog.tsx';
 
 /** The built-in A6 GS1 logistic label: fits office printers and A6 label sheets. */
 const PDF_TEMPLATE = 'gs1-logistic-a6';
@@ -30,7 +29,7 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
   const [asn, setAsn] = useState<AsnDetail | null>(null);
   const [error, setError] = useState<AppErrorData | null>(null);
   const [prefixLength, setPrefixLength] = useState<number | undefined>(undefined);
-  const [dialog, setDialog] = useState<'cancel' | 'close' | null>(null);
+  const [dialog, setDialog] = useState<'cancel' | 'close' | 'print' | null>(null);
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
@@ -127,7 +126,11 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
         <AsnStatusChip status={asn.status} />
         {asn.provisional ? <ProvisionalChip /> : null}
         <div className="actions toolbar-end">
-          {/* Print labels: <PrintLabelsDialog asnId={asn.id} /> from the printing work, once it lands. */}
+          {asn.status !== 'cancelled' ? (
+            <button type="button" className="btn btn-primary" onClick={() => setDialog('print')}>
+              {t('dock.actions.printLabels')}
+            </button>
+          ) : null}
           {asn.status !== 'cancelled' ? (
             <button type="button" className="btn" disabled={busy} onClick={() => void downloadPdf()}>
               {t('dock.actions.downloadPdf')}
@@ -385,6 +388,7 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
         ) : null}
       </div>
 
+      {dialog === 'print' ? <PrintLabelsDialog asnId={asn.id} onClose={() => setDialog(null)} /> : null}
       {dialog === 'cancel' ? (
         <CancelAsnDialog
           asn={asn}

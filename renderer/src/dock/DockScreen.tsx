@@ -5,11 +5,10 @@ import { AsnsTab } from './AsnsTab.tsx';
 import { dockTabsFor, type DockTab } from './format.ts';
 import { ReceiveTab } from './ReceiveTab.tsx';
 import { LabelTemplatesTab } from '../labels/LabelTemplatesTab.tsx';
+import { PrintersPanel } from '../printing/PrintersPanel.tsx';
+import { PrintQueuePanel } from '../printing/PrintQueuePanel.tsx';
 import { useDockUser } from './session.ts';
 import './dock.css';
-// Written alongside by the printing work; wired in when it lands:
-// import { PrintersPanel } from '../printing/PrintersPanel.tsx';
-// import { PrintQueuePanel } from '../printing/PrintQueuePanel.tsx';
 
 /**
  * The dock (收货 / 送货单): receiving by scanner for the warehouse, delivery notes (ASNs) for
@@ -77,7 +76,12 @@ export function DockScreen() {
         {tab === 'asns' ? <AsnsTab user={user} openId={openAsn} onOpened={() => setOpenAsn(null)} /> : null}
         {tab === 'appointments' ? <AppointmentsTab user={user} /> : null}
         {tab === 'labels' ? <LabelTemplatesTab /> : null}
-        {tab === 'printers' ? <p className="muted dock-pending">{t('dock.pendingPanel')}</p> : null}
+        {tab === 'printers' ? (
+          <div className="dock-printers">
+            <PrintersPanel />
+            <PrintQueuePanel />
+          </div>
+        ) : null}
       </div>
     </section>
   );
