@@ -141,7 +141,10 @@ async function start(args: ShellArgs): Promise<void> {
       shell: 'electron',
       seedDemoData: args.seedDemoData ?? !app.isPackaged,
       // Packaged, the label fonts ship as resources (electron-builder.yml extraResources).
-      ...(app.isPackaged ? { fontDir: join(process.resourcesPath, 'fonts') } : {}),
+      // (`resourcesPath` is Electron's; absent when the bundle runs under plain Node in tests.)
+      ...(app.isPackaged && typeof process.resourcesPath === 'string'
+        ? { fontDir: join(process.resourcesPath, 'fonts') }
+        : {}),
       ...localProfile(process.env),
     });
   } catch (err) {
