@@ -134,6 +134,7 @@ const summaryQuery = (db: Database) =>
       'a.carrier_ref',
       'a.note',
       'a.arrived_at',
+      's.gs1_company_prefix',
     ]);
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['execute']>>[number];
@@ -282,6 +283,7 @@ export async function getAsn(db: Database, id: string): Promise<AsnDetail> {
   const provisional = await provisionalAsns(db, [id]);
   return {
     ...toSummary(head, provisional.has(id)),
+    companyPrefix: head.gs1_company_prefix,
     carrierRef: head.carrier_ref,
     note: head.note,
     arrivedAt: head.arrived_at,

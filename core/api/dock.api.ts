@@ -72,6 +72,8 @@ const appointmentOut = z.object({
 export type AppointmentOut = z.output<typeof appointmentOut>;
 
 export const asnDetail = asnSummary.extend({
+  /** The supplier's GS1 company prefix: how its SSCCs are grouped for reading. */
+  companyPrefix: z.string().nullable(),
   carrierRef: z.string().nullable(),
   note: z.string().nullable(),
   arrivedAt: z.string().nullable(),

@@ -28,7 +28,6 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
   const showToast = useUi((s) => s.showToast);
   const [asn, setAsn] = useState<AsnDetail | null>(null);
   const [error, setError] = useState<AppErrorData | null>(null);
-  const [prefixLength, setPrefixLength] = useState<number | undefined>(undefined);
   const [dialog, setDialog] = useState<'cancel' | 'close' | 'print' | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -40,20 +39,6 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
     } else setError(r.error);
   }, [asnId]);
   useEffect(() => void load(), [load]);
-
-  // The SSCC's grouping follows the supplier's company prefix when this desktop can read it.
-  const supplierId = asn?.supplierId;
-  useEffect(() => {
-    if (!supplierId) return;
-    let alive = true;
-    void oms['suppliers.get']({ id: supplierId }).then((r) => {
-      const prefix = r.ok ? r.data.gs1CompanyPrefix : null;
-      if (alive && prefix) setPrefixLength(prefix.length);
-    });
-    return () => {
-      alive = false;
-    };
-  }, [supplierId]);
 
   // Esc goes back to the list (dialogs take their own Esc first).
   useEffect(() => {
@@ -267,7 +252,7 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
                   <td>{u.position}</td>
                   <td>{t(`dock.kinds.${u.kind}`)}</td>
                   <td className="mono sscc" data-sscc={u.sscc}>
-                    {formatSscc(u.sscc, prefixLength)}
+                    {formatSscc(u.sscc, asn.companyPrefix?.length)}
                   </td>
                   <td>
                     {u.contents
@@ -355,7 +340,7 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
                       </td>
                       <td>
                         {unit
-                          ? `${t(`dock.kinds.${unit.kind}`)} ${unit.position} · ${formatSscc(unit.sscc, prefixLength)}`
+                          ? `${t(`dock.kinds.${unit.kind}`)} ${unit.position} · ${formatSscc(unit.sscc, asn.companyPrefix?.length)}`
                           : (lineOf(x.lineNo)?.sku ?? '—')}
                       </td>
                       <td className="num">{formatQty(x.expected)}</td>

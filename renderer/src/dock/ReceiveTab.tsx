@@ -506,7 +506,7 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
                     <span className="unit-pos">
                       {t(`dock.kinds.${u.kind}`)} {u.position}
                     </span>
-                    <span className="mono">{formatSscc(u.sscc)}</span>
+                    <span className="mono">{formatSscc(u.sscc, asn.companyPrefix?.length)}</span>
                     <span className="unit-state">
                       {u.status === 'received' && u.receivedAt
                         ? t('dock.receive.unitReceivedAt', {
