@@ -324,6 +324,42 @@ export const arriveAsn = defineCommand({
   },
 });
 
+/** One discrepancy of an ASN (shortage, overage, missing unit), recorded where it was noticed. */
+async function recordDiscrepancy(
+  trx: Database,
+  ctx: CommandContext,
+  asn: AsnRow,
+  d: {
+    id: string;
+    kind: 'shortage' | 'overage' | 'missing-unit';
+    lineNo: number | null;
+    unitId: string | null;
+    expected: number;
+    received: number;
+    note: string | null;
+    approvedBy?: string | null;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('dock_discrepancies')
+    .values({
+      id: d.id,
+      asn_id: asn.id,
+      supplier_id: asn.supplier_id,
+      warehouse_id: asn.warehouse_id,
+      asn_line_no: d.lineNo,
+      unit_id: d.unitId,
+      kind: d.kind,
+      expected: d.expected,
+      received: d.received,
+      note: d.note,
+      approved_by: d.approvedBy ?? null,
+      actor: ctx.actor.name,
+      at: ctx.now,
+    })
+    .execute();
+}
+
 /** Receives quantities of ASN lines: in transit → available, the purchase order advances. */
 async function receiveLines(
   trx: Database,
@@ -368,24 +404,15 @@ async function receiveLines(
   if (toOrder.length > 0) await receivePurchaseInto(trx, ctx, opId, asn.order_id, toOrder);
   for (const [i, e] of excess.entries()) {
     const l = lines.find((x) => x.line_no === e.lineNo)!;
-    await trx
-      .insertInto('dock_discrepancies')
-      .values({
-        id: `${opId}:x${i + 1}`,
-        asn_id: asn.id,
-        supplier_id: asn.supplier_id,
-        warehouse_id: asn.warehouse_id,
-        asn_line_no: e.lineNo,
-        unit_id: unitId,
-        kind: 'overage',
-        expected: l.quantity,
-        received: l.qty_received,
-        note: 'Above the purchase order',
-        approved_by: null,
-        actor: ctx.actor.name,
-        at: ctx.now,
-      })
-      .execute();
+    await recordDiscrepancy(trx, ctx, asn, {
+      id: `${opId}:x${i + 1}`,
+      kind: 'overage',
+      lineNo: e.lineNo,
+      unitId,
+      expected: l.quantity,
+      received: l.qty_received,
+      note: 'Above the purchase order',
+    });
   }
   const received = take.reduce((s, t) => s + t.quantity, 0);
   const done = lines.every((l) => l.qty_received >= l.quantity);
@@ -555,24 +582,16 @@ export const receiveQuantity = defineCommand({
     await receiveLines(trx, ctx, a.id, asn, take, null);
     if (over > 0) {
       const last = lines.at(-1)!;
-      await trx
-        .insertInto('dock_discrepancies')
-        .values({
-          id: `${a.id}:o`,
-          asn_id: asn.id,
-          supplier_id: asn.supplier_id,
-          warehouse_id: asn.warehouse_id,
-          asn_line_no: last.line_no,
-          unit_id: null,
-          kind: 'overage',
-          expected: last.quantity,
-          received: last.quantity + over,
-          note: 'Over-receipt approved at the dock',
-          approved_by: ctx.actor.name,
-          actor: ctx.actor.name,
-          at: ctx.now,
-        })
-        .execute();
+      await recordDiscrepancy(trx, ctx, asn, {
+        id: `${a.id}:o`,
+        kind: 'overage',
+        lineNo: last.line_no,
+        unitId: null,
+        expected: last.quantity,
+        received: last.quantity + over,
+        note: 'Over-receipt approved at the dock',
+        approvedBy: ctx.actor.name,
+      });
     }
     await trx
       .insertInto('dock_receipts')
@@ -605,31 +624,22 @@ export const closeAsn = defineCommand({
     const lines = await asnLines(trx, asn.id);
     const w = new StockWriter(a.id, ctx);
     let n = 0;
-    const record = async (
+    const record = (
       kind: 'shortage' | 'missing-unit',
       lineNo: number | null,
       unitId: string | null,
       expected: number,
       received: number,
     ) =>
-      trx
-        .insertInto('dock_discrepancies')
-        .values({
-          id: `${a.id}:d${++n}`,
-          asn_id: asn.id,
-          supplier_id: asn.supplier_id,
-          warehouse_id: asn.warehouse_id,
-          asn_line_no: lineNo,
-          unit_id: unitId,
-          kind,
-          expected,
-          received,
-          note: a.note,
-          approved_by: null,
-          actor: ctx.actor.name,
-          at: ctx.now,
-        })
-        .execute();
+      recordDiscrepancy(trx, ctx, asn, {
+        id: `${a.id}:d${++n}`,
+        kind,
+        lineNo,
+        unitId,
+        expected,
+        received,
+        note: a.note,
+      });
     for (const l of lines) {
       const short = l.quantity - l.qty_received;
       if (short <= 0) continue;

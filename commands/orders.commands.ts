@@ -974,6 +974,19 @@ function mergeLots<T extends { line_no: number; lot: string; expiry: string; qua
   return [...m.values()];
 }
 
+/** The header of a receive fulfilment: who received into which warehouse, when. */
+const receiptOf = (id: string, orderId: string, warehouseId: string, ctx: CommandContext) => ({
+  id,
+  order_id: orderId,
+  kind: 'receive' as const,
+  warehouse_id: warehouseId,
+  carrier_id: null,
+  tracking_no: null,
+  transfer_id: null,
+  actor: ctx.actor.name,
+  at: ctx.now,
+});
+
 export const receiveOrder = defineCommand({
   name: 'receiveOrder',
   version: 1,
@@ -1046,21 +1059,7 @@ export const receiveOrder = defineCommand({
       patches.set(r.lineNo, { qty_received: before + r.quantity });
     }
     await w.flush(trx);
-    await insertFulfilment(
-      trx,
-      {
-        id: a.id,
-        order_id: l.order.id,
-        kind: 'receive',
-        warehouse_id: warehouseId,
-        carrier_id: null,
-        tracking_no: null,
-        transfer_id: null,
-        actor: ctx.actor.name,
-        at: ctx.now,
-      },
-      mergeLots(fLines),
-    );
+    await insertFulfilment(trx, receiptOf(a.id, l.order.id, warehouseId, ctx), mergeLots(fLines));
     await patchLines(trx, l, patches);
     assertLineInvariants(type, l.lines);
     if (original) {
@@ -1105,21 +1104,7 @@ export async function receivePurchaseInto(
     patches.set(r.lineNo, { qty_received: before + r.quantity });
     fLines.push({ fulfilment_id: opId, line_no: r.lineNo, quantity: r.quantity, lot: r.lot, expiry: r.expiry });
   }
-  await insertFulfilment(
-    trx,
-    {
-      id: opId,
-      order_id: l.order.id,
-      kind: 'receive',
-      warehouse_id: l.order.warehouse_id!,
-      carrier_id: null,
-      tracking_no: null,
-      transfer_id: null,
-      actor: ctx.actor.name,
-      at: ctx.now,
-    },
-    mergeLots(fLines),
-  );
+  await insertFulfilment(trx, receiptOf(opId, l.order.id, l.order.warehouse_id!, ctx), mergeLots(fLines));
   await patchLines(trx, l, patches);
   assertLineInvariants(type, l.lines);
   const to = progressStatus(type, progressOf(l.lines))!;

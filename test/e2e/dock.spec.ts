@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import pg from 'pg';
 import { E2E_TOKEN } from '../../playwright.config.ts';
 import { callApi, runTag, screenshot, type Lang } from './helpers.ts';
+import { freePort, Link, Proc } from './processes.ts';
 
 /**
  * The dock end to end (issue 6), through the web shell in Chromium: a real central server
@@ -29,125 +28,11 @@ import { callApi, runTag, screenshot, type Lang } from './helpers.ts';
  * that file is not this one's to change).
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const PASSWORD = 'dockside-demo';
 const GS = '\x1d';
 const PG_URL = process.env['OMS_TEST_DATABASE_URL'] ?? `postgres://${userInfo().username}@127.0.0.1:5432/test`;
 
 test.describe.configure({ mode: 'serial' });
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = net.createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => done(port));
-    });
-  });
-}
-
-class Proc {
-  readonly child: ChildProcess;
-  output = '';
-  constructor(name: string, args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => {
-      this.output = `${this.output}${chunk.toString()}`.slice(-20_000);
-    };
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
-    this.child.on('exit', (code) => {
-      this.output += `\n[${name} exited with ${code}]`;
-    });
-  }
-
-  async waitFor(url: string, timeoutMs: number): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      if (this.child.exitCode !== null) throw new Error(`process exited:\n${this.output}`);
-      try {
-        if ((await fetch(url)).ok) return;
-      } catch {
-        // not up yet
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`${url} did not answer in ${timeoutMs} ms:\n${this.output}`);
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
-/** The network between a desktop and the server: relayed ("up") or cut ("down"). */
-class Link {
-  mode: 'up' | 'down' = 'up';
-  private readonly sockets = new Set<net.Socket>();
-  private readonly server: http.Server;
-  url = '';
-
-  constructor(private readonly target: URL) {
-    this.server = http.createServer((req, res) => this.relay(req, res));
-    this.server.on('connection', (socket) => {
-      if (this.mode === 'down') return void socket.destroy();
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  async start(): Promise<this> {
-    const port = await freePort();
-    await new Promise<void>((r) => this.server.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${port}`;
-    return this;
-  }
-
-  set(mode: 'up' | 'down'): void {
-    this.mode = mode;
-    if (mode === 'down') for (const s of this.sockets) s.destroy();
-  }
-
-  private relay(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (this.mode === 'down') return void req.socket.destroy();
-      const body = Buffer.concat(chunks);
-      const upstream = http.request(
-        {
-          host: this.target.hostname,
-          port: this.target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: this.target.host, 'content-length': String(body.length) },
-          agent: false,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      upstream.end(body);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.set('down');
-    await new Promise((r) => this.server.close(r));
-  }
-}
 
 /** A network label printer as far as the test needs one: it keeps every job it is sent. */
 class FakePrinter {

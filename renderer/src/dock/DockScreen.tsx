@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TabList } from '../app/TabList.tsx';
 import { AppointmentsTab } from './AppointmentsTab.tsx';
 import { AsnsTab } from './AsnsTab.tsx';
 import { dockTabsFor, type DockTab } from './format.ts';
@@ -21,7 +22,6 @@ export function DockScreen() {
   const tabs = useMemo(() => dockTabsFor(user.roles), [user.roles]);
   const [chosen, setChosen] = useState<DockTab | null>(null);
   const tab: DockTab = chosen && tabs.includes(chosen) ? chosen : (tabs[0] ?? 'asns');
-  const tabRefs = useRef<Partial<Record<DockTab, HTMLButtonElement | null>>>({});
   /** An ASN to open in the ASNs tab (from the receive screen). */
   const [openAsn, setOpenAsn] = useState<string | null>(null);
 
@@ -29,47 +29,20 @@ export function DockScreen() {
     if (openAsn) setChosen('asns');
   }, [openAsn]);
 
-  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>) => {
-    const at = tabs.indexOf(tab);
-    let next: number | null = null;
-    if (event.key === 'ArrowRight') next = (at + 1) % tabs.length;
-    else if (event.key === 'ArrowLeft') next = (at - 1 + tabs.length) % tabs.length;
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = tabs.length - 1;
-    const target = next === null ? undefined : tabs[next];
-    if (!target) return;
-    event.preventDefault();
-    setChosen(target);
-    tabRefs.current[target]?.focus();
-  };
-
   return (
     <section className="screen dock-screen" aria-labelledby="screen-title">
       <div className="screen-head inv-head">
         <div className="screen-title">
           <h1 id="screen-title">{t('nav.dock')}</h1>
         </div>
-        <div className="tabs" role="tablist" aria-label={t('dock.tabsLabel')}>
-          {tabs.map((id) => (
-            <button
-              key={id}
-              ref={(el) => {
-                tabRefs.current[id] = el;
-              }}
-              type="button"
-              role="tab"
-              id={`dock-tab-${id}`}
-              className={id === tab ? 'tab active' : 'tab'}
-              aria-selected={id === tab}
-              aria-controls={`dock-panel-${id}`}
-              tabIndex={id === tab ? 0 : -1}
-              onClick={() => setChosen(id)}
-              onKeyDown={onTabKey}
-            >
-              {t(`dock.tabs.${id}`)}
-            </button>
-          ))}
-        </div>
+        <TabList
+          tabs={tabs}
+          current={tab}
+          onChange={setChosen}
+          idPrefix="dock"
+          label={t('dock.tabsLabel')}
+          labelOf={(id) => t(`dock.tabs.${id}`)}
+        />
       </div>
       <div className="screen-body" role="tabpanel" id={`dock-panel-${tab}`} aria-labelledby={`dock-tab-${tab}`}>
         {tab === 'receive' ? <ReceiveTab user={user} onOpenAsn={setOpenAsn} /> : null}

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TabList } from '../app/TabList.tsx';
 import type { OrderType } from '../../../core/orders/schemas.ts';
 import { useCatalog } from '../inventory/catalog.ts';
 import { orderErrorText } from './format.ts';
@@ -31,7 +32,6 @@ export function OrdersScreen() {
   const setReturnType = useOrdersUi((s) => s.setReturnType);
   const trail = useOrdersUi((s) => s.trail);
   const [entering, setEntering] = useState<OrderType | null>(null);
-  const tabRefs = useRef<Partial<Record<OrderTab, HTMLButtonElement | null>>>({});
   const openId = trail[trail.length - 1] ?? null;
   const listType = typeOfTab(tab, returnType);
   const canEnter = listType !== null && ENTERABLE.has(listType) && openId === null;
@@ -50,47 +50,20 @@ export function OrdersScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, [entering, canEnter, listType]);
 
-  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>) => {
-    const at = ORDER_TABS.indexOf(tab);
-    let next: number | null = null;
-    if (event.key === 'ArrowRight') next = (at + 1) % ORDER_TABS.length;
-    else if (event.key === 'ArrowLeft') next = (at - 1 + ORDER_TABS.length) % ORDER_TABS.length;
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = ORDER_TABS.length - 1;
-    const target = next === null ? undefined : ORDER_TABS[next];
-    if (!target) return;
-    event.preventDefault();
-    setTab(target);
-    tabRefs.current[target]?.focus();
-  };
-
   return (
     <section className="screen orders-screen" aria-labelledby="screen-title">
       <div className="screen-head inv-head">
         <div className="screen-title">
           <h1 id="screen-title">{t('nav.orders')}</h1>
         </div>
-        <div className="tabs" role="tablist" aria-label={t('orders.tabsLabel')}>
-          {ORDER_TABS.map((id) => (
-            <button
-              key={id}
-              ref={(el) => {
-                tabRefs.current[id] = el;
-              }}
-              type="button"
-              role="tab"
-              id={`ord-tab-${id}`}
-              className={id === tab ? 'tab active' : 'tab'}
-              aria-selected={id === tab}
-              aria-controls={`ord-panel-${id}`}
-              tabIndex={id === tab ? 0 : -1}
-              onClick={() => setTab(id)}
-              onKeyDown={onTabKey}
-            >
-              {t(`orders.tabs.${id}`)}
-            </button>
-          ))}
-        </div>
+        <TabList
+          tabs={ORDER_TABS}
+          current={tab}
+          onChange={setTab}
+          idPrefix="ord"
+          label={t('orders.tabsLabel')}
+          labelOf={(id) => t(`orders.tabs.${id}`)}
+        />
         {tab === 'returns' && openId === null ? (
           <div className="seg" role="radiogroup" aria-label={t('orders.returnKind')}>
             {(['sales-return', 'purchase-return'] as const).map((rt) => (
