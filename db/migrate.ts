@@ -102,7 +102,8 @@ export async function migrateToLatest<T>(db: Kysely<T>, target: MigrationTarget)
     let { error, results } = await migrator.migrateToLatest();
     // Kysely's Migrator reads the catalog of every schema of the database before it starts; a
     // schema another tenant (or test run) drops at that moment makes the read fail with
-    // invalid_schema_name, though nothing of ours is wrong. Nothing ran yet: read again.
+    // invalid_schema_name (or, for a table dropped there, an undefined column or table), though
+    // nothing of ours is wrong. Nothing ran yet: read again.
     for (let attempt = 1; attempt < 5 && isOtherSchemaDropped(error, results, migrationTableSchema); attempt++) {
       await new Promise((r) => setTimeout(r, 50 * attempt));
       ({ error, results } = await migrator.migrateToLatest());
@@ -125,6 +126,12 @@ function isOtherSchemaDropped(
   ours: string | undefined,
 ): boolean {
   if (error === undefined || results?.some((r) => r.status !== 'NotExecuted')) return false;
-  const e = error as { code?: unknown; message?: unknown };
-  return e.code === '3F000' && !(ours !== undefined && String(e.message).includes(`"${ours}"`));
+  const e = error as { code?: unknown; message?: unknown; routine?: unknown };
+  if (e.code === '3F000') return !(ours !== undefined && String(e.message).includes(`"${ours}"`));
+  // The same read racing a table dropped elsewhere: pg_get_serial_sequence on a column or table
+  // that went away meanwhile (undefined_column / undefined_table / "relation with OID").
+  return (
+    e.routine === 'pg_get_serial_sequence' ||
+    ((e.code === '42703' || e.code === '42P01' || e.code === 'XX000') && /OID|does not exist/.test(String(e.message)))
+  );
 }
