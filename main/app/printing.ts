@@ -27,7 +27,9 @@ import {
 } from '../../db/printing.queries.ts';
 import type { PrintJobStatus } from '../../db/schema.ts';
 import { cancelCupsJob, cupsJobState } from '../../printing/transports/cups.ts';
+import { renderLabelsHtml } from '../../printing/labels/html.ts';
 import { renderLabels } from '../../printing/labels/render.ts';
+import { htmlJobFormat, parseHtmlJobFormat } from '../../printing/transports/os.ts';
 import {
   isPermanentPrintError,
   MAX_JOB_BYTES,
@@ -36,6 +38,13 @@ import {
 } from '../../printing/transports/targets.ts';
 import type { JobHandlers } from './jobs.ts';
 import type { QueryHandlers } from './queries.ts';
+
+/**
+ * The desktop shell installs Electron's silent printing here for `os:` printers
+ * (main/electron may not reach into printing/ itself). Without it such jobs fail permanently
+ * with reason 'os-printing-needs-desktop-app'.
+ */
+export { registerOsPrinter, type OsPrinterHandler } from '../../printing/transports/os.ts';
 
 export interface PrintingOptions {
   /** First retry delay; doubles per attempt (2 s, 4 s, 8 s …). */
@@ -82,6 +91,17 @@ export interface Printing {
 export const FALLBACK_TEMPLATE = 'gs1-logistic-4x6';
 
 const MIME = { pdf: 'application/pdf', zpl: 'text/plain', tspl: 'application/octet-stream', png: 'image/png' };
+
+/**
+ * The printer may have moved (new IP, new queue) since: a reprint goes where it is now, unless
+ * it changed between an OS printer (HTML pages) and a raw one (printer language), which could
+ * not print the stored bytes.
+ */
+function reprintTarget(original: string, current: string | null): string {
+  if (current === null) return original;
+  const isOs = (t: string) => parsePrinterTarget(t).kind === 'os';
+  return isOs(current) === isOs(original) ? current : original;
+}
 
 export async function createPrinting(env: PrintingEnv): Promise<Printing> {
   const { db } = env;
@@ -161,6 +181,25 @@ export async function createPrinting(env: PrintingEnv): Promise<Printing> {
     return renderLabels(template, data, language, { dpi: dpi === 300 ? 300 : 203 });
   }
 
+  /**
+   * What a printer gets: its own language, except an OS printer (`os:`), which prints an HTML
+   * page per label through the desktop app; its job's format records the exact page size.
+   */
+  async function printPayload(
+    printer: { target: string; language: PrinterLanguage; dpi: number },
+    templateId: string | null | undefined,
+    data: readonly LabelData[],
+  ): Promise<{ payload: Uint8Array; format: string }> {
+    if (parsePrinterTarget(printer.target).kind !== 'os')
+      return { payload: await render(printer.language, templateId, data, printer.dpi), format: printer.language };
+    const template = await templateFor(templateId);
+    const html = renderLabelsHtml(template, data, { dpi: printer.dpi === 300 ? 300 : 203, embedFonts: false });
+    return {
+      payload: new TextEncoder().encode(html),
+      format: htmlJobFormat({ widthMm: template.widthMm, heightMm: template.heightMm }),
+    };
+  }
+
   // ——— the worker
 
   let stopped = false;
@@ -180,9 +219,13 @@ export async function createPrinting(env: PrintingEnv): Promise<Printing> {
     try {
       const payload = await jobPayload(db, job.id);
       const target = parsePrinterTarget(job.target);
+      // An OS printer prints on the page size its job was rendered for (see printPayload).
+      const page =
+        target.kind === 'os' ? (parseHtmlJobFormat((await getJob(db, job.id)).format) ?? undefined) : undefined;
       const { spoolerJobId } = await sendToPrinter(target, payload, {
         timeoutMs: o.sendTimeoutMs,
         title: job.description,
+        page,
       });
       const at = now();
       await updateJob(
@@ -358,7 +401,8 @@ export async function createPrinting(env: PrintingEnv): Promise<Printing> {
 
   const jobs: Printing['jobs'] = {
     'printers.save': async (input) => {
-      parsePrinterTarget(input.target);
+      // An OS printer is a page printer whatever the form said: it always gets HTML pages.
+      if (parsePrinterTarget(input.target).kind === 'os') input = { ...input, language: 'pdf' };
       if (input.templateId) await getTemplate(db, input.templateId);
       const create = input.id === undefined;
       if (!create) await getPrinter(db, input.id!);
@@ -367,13 +411,13 @@ export async function createPrinting(env: PrintingEnv): Promise<Printing> {
     'printers.remove': async ({ id }) => ({ id, removed: await removePrinter(db, id, now()) }),
     'printers.test': async ({ id }) => {
       const p = await activePrinter(id);
-      const payload = await render(p.language, p.templateId, [SAMPLE_LABEL_DATA], p.dpi);
+      const { payload, format } = await printPayload(p, p.templateId, [SAMPLE_LABEL_DATA]);
       const jobId = await enqueue({
         printerId: p.id,
         target: p.target,
         document: 'test',
         description: `Test label · ${p.name}`,
-        format: p.language,
+        format,
         payload,
       });
       await audit(jobId, 'submit', { document: 'test' });
@@ -407,8 +451,7 @@ export async function createPrinting(env: PrintingEnv): Promise<Printing> {
       const payload = await jobPayload(db, id);
       const jobId = await enqueue({
         printerId: printer.id,
-        // The printer may have moved (new IP, new queue) since: print where it is now.
-        target: printer.active ? printer.target : original.target,
+        target: reprintTarget(original.target, printer.active ? printer.target : null),
         document: original.document,
         description: original.description,
         format: original.format,
@@ -422,13 +465,13 @@ export async function createPrinting(env: PrintingEnv): Promise<Printing> {
     'labels.print': async ({ asnId, unitIds, printerId, templateId }) => {
       const p = await activePrinter(printerId);
       const data = await labelDataFor(db, asnId, unitIds);
-      const payload = await render(p.language, templateId ?? p.templateId, data, p.dpi);
+      const { payload, format } = await printPayload(p, templateId ?? p.templateId, data);
       const jobId = await enqueue({
         printerId: p.id,
         target: p.target,
         document: 'labels',
         description: `${data[0]?.asnNumber ?? asnId} · ${data.length}`,
-        format: p.language,
+        format,
         payload,
       });
       await audit(jobId, 'submit', { document: 'labels', asnId, labels: data.length });

@@ -33,11 +33,17 @@ interface Recorder {
   errors: string[];
   quitCount: number;
   exitCodes: number[];
+  /** What webContents.getPrintersAsync reports (the OS printers). */
+  osPrinters: { name: string; displayName: string; description: string; options: Record<string, string> }[];
 }
 
 interface FakeWindow {
   options: unknown;
   loaded: string[];
+  /** The document each loadFile showed, read when it was loaded. */
+  html: string[];
+  prints: unknown[];
+  closed: boolean;
   webContents: { id: number };
 }
 
@@ -62,20 +68,42 @@ function fakeElectron(rec: Recorder, appRoot: string, userData: string): unknown
   class BrowserWindow {
     static all: BrowserWindow[] = [];
     static getAllWindows = (): BrowserWindow[] => BrowserWindow.all;
-    readonly webContents: { id: number; on: Fn; setWindowOpenHandler: Fn };
+    readonly webContents: { id: number; on: Fn; setWindowOpenHandler: Fn; getPrintersAsync: Fn; print: Fn };
     readonly record: FakeWindow;
     constructor(options: unknown) {
       const id = nextId++;
-      this.webContents = { id, on: () => undefined, setWindowOpenHandler: () => undefined };
-      this.record = { options, loaded: [], webContents: { id } };
+      const record: FakeWindow = { options, loaded: [], html: [], prints: [], closed: false, webContents: { id } };
+      this.record = record;
+      this.webContents = {
+        id,
+        on: () => undefined,
+        setWindowOpenHandler: () => undefined,
+        getPrintersAsync: () => Promise.resolve(rec.osPrinters),
+        // Like Electron: the callback comes later, from the print job's end.
+        print: (options: unknown, callback: unknown) => {
+          record.prints.push(options);
+          setTimeout(() => (callback as (ok: boolean, reason: string) => void)(true, ''), 5);
+        },
+      };
       rec.windows.push(this.record);
       BrowserWindow.all.push(this);
     }
     on(): void {}
     once(): void {}
     show(): void {}
+    isDestroyed(): boolean {
+      return this.record.closed;
+    }
+    close(): void {
+      this.record.closed = true;
+    }
     loadURL(url: string): Promise<void> {
       this.record.loaded.push(url);
+      return Promise.resolve();
+    }
+    loadFile(file: string): Promise<void> {
+      this.record.loaded.push(file);
+      this.record.html.push(readFileSync(file, 'utf8'));
       return Promise.resolve();
     }
   }
@@ -148,6 +176,10 @@ beforeAll(async () => {
     errors: [],
     quitCount: 0,
     exitCodes: [],
+    osPrinters: [
+      { name: 'ZDesigner GK420d', displayName: 'ZDesigner GK420d', description: 'Zebra', options: {} },
+      { name: 'HP_LaserJet_M404', displayName: 'HP LaserJet M404 (Office)', description: 'HP', options: {} },
+    ],
   };
   const electron = fakeElectron(rec, appRoot, join(work, 'userData'));
   const realRequire = createRequire(join(root, 'package.json'));
@@ -160,13 +192,19 @@ beforeAll(async () => {
   if (typeof wrapper !== 'function') throw new Error('bundle did not compile');
   const module = { exports: {} };
   const savedEnv = process.env['OMS_DATA_DIR'];
+  const savedFontDir = process.env['OMS_FONT_DIR'];
   process.env['OMS_DATA_DIR'] = dataDir;
+  // The bundle finds the label fonts where a packaged app has them (resourcesPath, absent
+  // under Node): point it at the repository's copy instead.
+  process.env['OMS_FONT_DIR'] = join(root, 'printing', 'fonts');
   try {
     wrapper(module.exports, requireWithFake, module, mainFile, outdir);
     await until(() => rec.windows.length > 0 && rec.ipcHandlers.size > 0, 'the window');
   } finally {
     if (savedEnv === undefined) delete process.env['OMS_DATA_DIR'];
     else process.env['OMS_DATA_DIR'] = savedEnv;
+    if (savedFontDir === undefined) delete process.env['OMS_FONT_DIR'];
+    else process.env['OMS_FONT_DIR'] = savedFontDir;
   }
 }, 120_000);
 
@@ -297,6 +335,91 @@ describe('main.cjs under a stand-in Electron', () => {
     await expect(info(iframe, {})).resolves.toMatchObject({ ok: false, error: { code: 'api.forbidden-sender' } });
     const foreign = { sender: { id }, senderFrame: { url: 'https://evil.example/', parent: null } };
     await expect(info(foreign, {})).resolves.toMatchObject({ ok: false, error: { code: 'api.forbidden-sender' } });
+  });
+
+  it('prints os: printer jobs silently on the exact label size, in a hidden window that cannot run script', async () => {
+    const main = rec.windows[0]?.webContents.id;
+    const trusted = { sender: { id: main }, senderFrame: { url: 'app://oms/index.html', parent: null } };
+    const call = async (channel: string, input: unknown): Promise<Record<string, unknown>> => {
+      const handler = rec.ipcHandlers.get(ipcChannelOf(channel as Parameters<typeof ipcChannelOf>[0]));
+      if (!handler) throw new Error(`no ${channel} handler`);
+      const r = (await handler(trusted, input)) as { ok: boolean; data?: Record<string, unknown>; error?: unknown };
+      if (!r.ok) throw new Error(`${channel}: ${JSON.stringify(r.error)}`);
+      return r.data!;
+    };
+    const job = async (id: string, done: (status: string) => boolean) => {
+      let found: Record<string, unknown> | undefined;
+      await until(
+        () => {
+          void call('printJobs.list', { limit: 50 }).then(
+            (r) => {
+              found = (r['rows'] as Record<string, unknown>[]).find((row) => row['id'] === id);
+            },
+            (err: unknown) => rec.errors.push(String(err)),
+          );
+          return found !== undefined && done(String(found['status']));
+        },
+        `print job ${id} (${JSON.stringify(found)})`,
+      );
+      return found!;
+    };
+    const printer = async (target: string) =>
+      call('printers.save', { name: target, target, language: 'zpl', dpi: 203, templateId: 'gs1-logistic-a6' });
+
+    const windowsBefore = rec.windows.length;
+    // A display name (what the print dialog shows) is resolved to the OS name Electron needs.
+    for (const [target, deviceName] of [
+      ['os:ZDesigner GK420d', 'ZDesigner GK420d'],
+      ['os:HP LaserJet M404 (Office)', 'HP_LaserJet_M404'],
+    ] as const) {
+      const p = await printer(target);
+      expect(p['language']).toBe('pdf');
+      const { jobId } = await call('printers.test', { id: p['id'] });
+      const done = await job(String(jobId), (s) => s === 'done' || s === 'failed');
+      expect(done).toMatchObject({ status: 'done', format: 'html:105x148', lastError: null });
+      const win = rec.windows.at(-1)!;
+      expect(win.options).toEqual({
+        show: false,
+        width: 800,
+        height: 1000,
+        webPreferences: {
+          sandbox: true,
+          contextIsolation: true,
+          nodeIntegration: false,
+          nodeIntegrationInWorker: false,
+          nodeIntegrationInSubFrames: false,
+          javascript: false,
+          webSecurity: true,
+          webviewTag: false,
+          spellcheck: false,
+        },
+      });
+      expect(win.prints).toEqual([
+        {
+          silent: true,
+          deviceName,
+          printBackground: true,
+          landscape: false,
+          margins: { marginType: 'none' },
+          pageSize: { width: 105_000, height: 148_000 },
+        },
+      ]);
+      expect(win.closed).toBe(true);
+      expect(win.html).toHaveLength(1);
+      expect(win.html[0]).toMatch(/^<!doctype html>/);
+      expect(win.html[0]).toContain('@page { size: 105mm 148mm; margin: 0 }');
+      // The bundled font travels with the document (the queue stores it without).
+      expect(win.html[0]).toContain("@font-face{font-family:'Noto Sans CJK SC'");
+    }
+    expect(rec.windows.length).toBe(windowsBefore + 2);
+
+    const missing = await printer('os:No Such Printer');
+    const { jobId } = await call('printers.test', { id: missing['id'] });
+    const failed = await job(String(jobId), (s) => s === 'done' || s === 'failed');
+    expect(failed).toMatchObject({ status: 'failed', lastErrorCode: 'print.unreachable' });
+    const win = rec.windows.at(-1)!;
+    expect(win.prints).toEqual([]);
+    expect(win.closed).toBe(true);
   });
 
   it('quits with the last window except on macOS', () => {

@@ -14,7 +14,9 @@ import {
 } from 'electron';
 import { createAppHost, type AppHost } from '../app/host.ts';
 import { localProfile } from '../app/options.ts';
+import { registerOsPrinter } from '../app/printing.ts';
 import { registerIpcHandlers } from './ipc.ts';
+import { printHtmlSilently } from './osPrint.ts';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -131,6 +133,9 @@ async function start(args: ShellArgs): Promise<void> {
     fatal('The preload is not built', `${preloadPath} is missing: run "npm run build:electron".`);
     return;
   }
+
+  // Before the host starts its print queue, which may resend os: jobs left from the last run.
+  registerOsPrinter(printHtmlSilently);
 
   const dataDir = resolve(args.dataDir ?? app.getPath('userData'));
   let host: AppHost;

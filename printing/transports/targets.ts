@@ -1,11 +1,16 @@
 import { isAbsolute } from 'node:path';
 import { AppError } from '../../core/errors.ts';
 import { cupsJobState, sendToCups } from './cups.ts';
+import { osPrinterNameProblem, sendToOsPrinter, type OsPage } from './os.ts';
 import { writePdfFile } from './pdfFile.ts';
 import { sendTcp } from './tcp.ts';
 
 export type PrinterTarget =
-  { kind: 'tcp'; host: string; port: number } | { kind: 'cups'; queue: string } | { kind: 'pdf'; path: string };
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'cups'; queue: string }
+  | { kind: 'pdf'; path: string }
+  /** An OS printer by its system name, printed through Electron's silent printing (os.ts). */
+  | { kind: 'os'; printer: string };
 
 export type SpoolerJobState = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled' | 'unknown';
 
@@ -14,6 +19,8 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Title the spooler shows for the job. */
   title?: string;
+  /** The exact page size an `os:` printer prints on (the label's); required for that kind. */
+  page?: OsPage;
 }
 
 export const DEFAULT_TCP_PORT = 9100;
@@ -33,7 +40,8 @@ const bad = (target: string, reason: string): AppError =>
 
 /**
  * `tcp://host[:port]` (raw port 9100 by default), `cups:QUEUE` (the OS spooler) or
- * `pdf:/absolute/file.pdf` (a file, or a directory that receives one file per job).
+ * `pdf:/absolute/file.pdf` (a file, or a directory that receives one file per job) or
+ * `os:<printer name>` (an OS printer through the desktop app; the name may contain spaces).
  * Throws print.bad-target with a `reason` the UI can show.
  */
 export function parsePrinterTarget(target: string): PrinterTarget {
@@ -72,6 +80,13 @@ export function parsePrinterTarget(target: string): PrinterTarget {
     if (!path || !isAbsolute(path) || path.includes('\0')) throw bad(target, 'path');
     return { kind: 'pdf', path };
   }
+  if (t.startsWith('os:')) {
+    // Inner spaces are part of the name ("ZDesigner GK420d"); the OS matches it exactly.
+    const printer = t.slice('os:'.length);
+    const problem = osPrinterNameProblem(printer);
+    if (problem !== null) throw bad(target, problem === 'too-long' ? 'printer-name-too-long' : 'printer-name');
+    return { kind: 'os', printer };
+  }
   throw bad(target, 'scheme');
 }
 
@@ -83,6 +98,8 @@ export function formatPrinterTarget(t: PrinterTarget): string {
       return `cups:${t.queue}`;
     case 'pdf':
       return `pdf:${t.path}`;
+    case 'os':
+      return `os:${t.printer}`;
   }
 }
 
@@ -112,6 +129,10 @@ export async function sendToPrinter(
       return { spoolerJobId: await sendToCups(t.queue, bytes, { timeoutMs, title: options.title }) };
     case 'pdf':
       await writePdfFile(t.path, bytes, { name: options.title });
+      return { spoolerJobId: null };
+    case 'os':
+      // The OS spooler's job id is not exposed by Electron: done once the driver has the job.
+      await sendToOsPrinter(t.printer, bytes, options.page);
       return { spoolerJobId: null };
   }
 }

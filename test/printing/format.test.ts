@@ -6,6 +6,7 @@ import {
   canRetry,
   defaultPrinter,
   joinTarget,
+  osFailureReason,
   secondsUntil,
   splitTarget,
   type JobStatus,
@@ -19,10 +20,22 @@ describe('printer form helpers (renderer)', () => {
     ['tcp', '[fe80::1]:9101', 'tcp://[fe80::1]:9101'],
     ['cups', 'DOCK1', 'cups:DOCK1'],
     ['pdf', '/home/dock/labels', 'pdf:/home/dock/labels'],
+    ['os', 'ZDesigner GK420d', 'os:ZDesigner GK420d'],
+    ['os', ' HP LaserJet M404 (Office) ', 'os:HP LaserJet M404 (Office)'],
   ] as const)('%s %s → %s, a target the host accepts, and back', (kind, value, target) => {
     expect(joinTarget(kind, value)).toBe(target);
     expect(() => parsePrinterTarget(target)).not.toThrow();
     expect(joinTarget(splitTarget(target).kind, splitTarget(target).value)).toBe(target);
+  });
+
+  it('names why an OS printer job failed, only for OS printers', () => {
+    expect(osFailureReason({ target: 'os:Office', lastErrorCode: 'print.bad-target' })).toBe(
+      'os-printing-needs-desktop-app',
+    );
+    expect(osFailureReason({ target: 'os:Office', lastErrorCode: 'print.unreachable' })).toBe('no-such-os-printer');
+    expect(osFailureReason({ target: 'os:Office', lastErrorCode: 'print.spooler-failed' })).toBeNull();
+    expect(osFailureReason({ target: 'os:Office', lastErrorCode: null })).toBeNull();
+    expect(osFailureReason({ target: 'tcp://10.0.0.5:9100', lastErrorCode: 'print.unreachable' })).toBeNull();
   });
 
   it('offers retry, cancel and reprint exactly where the host allows them', () => {

@@ -12,6 +12,7 @@ import {
   canReprint,
   canRetry,
   formatBytes,
+  osFailureReason,
   QUEUE_FILTERS,
   secondsUntil,
   STATUS_TONE,
@@ -68,7 +69,12 @@ export function PrintQueuePanel() {
   const reason = (j: PrintJobOut) => {
     if (!j.lastError && !j.lastErrorCode) return null;
     // The code says what went wrong in the clerk's language; the text is what the printer/spooler said.
-    const coded = j.lastErrorCode && isErrorCode(j.lastErrorCode) ? errorText(t, { code: j.lastErrorCode }) : null;
+    const os = osFailureReason(j);
+    const coded = os
+      ? t(`printing.reasons.${os}`)
+      : j.lastErrorCode && isErrorCode(j.lastErrorCode)
+        ? errorText(t, { code: j.lastErrorCode })
+        : null;
     return (
       <div className="printing-reason">
         {coded ? <div>{coded}</div> : null}

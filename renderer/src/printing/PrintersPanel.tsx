@@ -25,8 +25,9 @@ function useTemplates(): TemplateOption[] {
 }
 
 /**
- * This desktop's printers: a network label printer (raw TCP 9100), an OS spooler queue (CUPS)
- * or a PDF file/folder, each with its language, resolution and default label template.
+ * This desktop's printers: a network label printer (raw TCP 9100), an OS spooler queue (CUPS),
+ * a PDF file/folder or an OS printer through its own driver (desktop app only), each with its
+ * language, resolution and default label template.
  */
 export function PrintersPanel() {
   const { t } = useTranslation();
@@ -100,8 +101,9 @@ export function PrintersPanel() {
                     {p.isDefault ? <span className="chip tone-info">{t('printing.printers.default')}</span> : null}
                   </td>
                   <td className="mono">{p.target}</td>
-                  <td>{t(`printing.languages.${p.language}`)}</td>
-                  <td>{p.language === 'pdf' ? '—' : p.dpi}</td>
+                  <td>{t(`printing.languages.${p.target.startsWith('os:') ? 'page' : p.language}`)}</td>
+                  {/* An OS printer's barcodes sit on a dpi grid too; a PDF file has none. */}
+                  <td>{p.language === 'pdf' && !p.target.startsWith('os:') ? '—' : p.dpi}</td>
                   <td>{templateName(p.templateId)}</td>
                   <td className="row-actions nowrap">
                     <button
@@ -151,7 +153,7 @@ export function PrintersPanel() {
   );
 }
 
-const KINDS: TargetKind[] = ['tcp', 'cups', 'pdf'];
+const KINDS: TargetKind[] = ['tcp', 'cups', 'pdf', 'os'];
 
 function PrinterDialog({
   printer,
@@ -169,7 +171,9 @@ function PrinterDialog({
   const [name, setName] = useState(printer?.name ?? '');
   const [kind, setKind] = useState<TargetKind>(start.kind);
   const [address, setAddress] = useState(start.value);
-  const [language, setLanguage] = useState<PrinterOut['language']>(printer?.language ?? 'zpl');
+  const [chosenLanguage, setLanguage] = useState<PrinterOut['language']>(printer?.language ?? 'zpl');
+  // An OS printer prints pages (HTML through its driver) whatever was chosen; the host agrees.
+  const language = kind === 'os' ? 'pdf' : chosenLanguage;
   const [dpi, setDpi] = useState<203 | 300>(printer?.dpi === 300 ? 300 : 203);
   const [templateId, setTemplateId] = useState(printer?.templateId ?? '');
   const [isDefault, setIsDefault] = useState(printer?.isDefault ?? false);
@@ -246,7 +250,7 @@ function PrinterDialog({
             type="text"
             className="mono"
             value={address}
-            maxLength={290}
+            maxLength={kind === 'os' ? 200 : 290}
             placeholder={t(`printing.addressPlaceholder.${kind}`)}
             aria-invalid={tried && !address.trim() ? true : undefined}
             onChange={(e) => setAddress(e.target.value)}
@@ -260,11 +264,12 @@ function PrinterDialog({
             <select
               id="printer-language"
               value={language}
+              disabled={kind === 'os'}
               onChange={(e) => setLanguage(e.target.value as PrinterOut['language'])}
             >
               {(['zpl', 'tspl', 'pdf'] as const).map((l) => (
                 <option key={l} value={l}>
-                  {t(`printing.languages.${l}`)}
+                  {t(`printing.languages.${kind === 'os' && l === 'pdf' ? 'page' : l}`)}
                 </option>
               ))}
             </select>

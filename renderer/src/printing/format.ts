@@ -27,7 +27,7 @@ export const QUEUE_FILTERS = {
 } as const satisfies Record<string, readonly JobStatus[] | undefined>;
 export type QueueFilter = keyof typeof QUEUE_FILTERS;
 
-export type TargetKind = 'tcp' | 'cups' | 'pdf';
+export type TargetKind = 'tcp' | 'cups' | 'pdf' | 'os';
 
 /**
  * Splits a stored target for the form's fields. Anything the form cannot show is returned as
@@ -37,6 +37,7 @@ export function splitTarget(target: string): { kind: TargetKind; value: string }
   if (target.startsWith('tcp://')) return { kind: 'tcp', value: target.slice('tcp://'.length) };
   if (target.startsWith('cups:')) return { kind: 'cups', value: target.slice('cups:'.length) };
   if (target.startsWith('pdf:')) return { kind: 'pdf', value: target.slice('pdf:'.length) };
+  if (target.startsWith('os:')) return { kind: 'os', value: target.slice('os:'.length) };
   return { kind: 'tcp', value: target };
 }
 
@@ -48,6 +49,19 @@ export function joinTarget(kind: TargetKind, value: string): string {
     return `tcp://${hasPort || v === '' ? v : `${v}:9100`}`;
   }
   return `${kind}:${v}`;
+}
+
+/**
+ * Why a job on an OS printer (`os:`) failed, for `printing.reasons.<reason>`. Only two things
+ * stop one there: no desktop app (web shell) and a name the OS does not know.
+ */
+export function osFailureReason(
+  j: Pick<PrintJobOut, 'target' | 'lastErrorCode'>,
+): 'os-printing-needs-desktop-app' | 'no-such-os-printer' | null {
+  if (!j.target.startsWith('os:')) return null;
+  if (j.lastErrorCode === 'print.bad-target') return 'os-printing-needs-desktop-app';
+  if (j.lastErrorCode === 'print.unreachable') return 'no-such-os-printer';
+  return null;
 }
 
 /** Default printer first, then by name (the host sorts the same way). */
