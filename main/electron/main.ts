@@ -145,11 +145,10 @@ async function start(args: ShellArgs): Promise<void> {
       serverUrl: args.serverUrl,
       shell: 'electron',
       seedDemoData: args.seedDemoData ?? !app.isPackaged,
-      // Packaged, the label fonts ship as resources (electron-builder.yml extraResources).
-      // (`resourcesPath` is Electron's; absent when the bundle runs under plain Node in tests.)
-      ...(app.isPackaged && typeof process.resourcesPath === 'string'
-        ? { fontDir: join(process.resourcesPath, 'fonts') }
-        : {}),
+      // The bundle cannot find the label fonts next to its code (no import.meta.url in CommonJS):
+      // packaged they ship as resources (electron-builder.yml extraResources), unpackaged they
+      // are in the source tree. (`resourcesPath` is Electron's; absent under plain Node in tests.)
+      ...fontDirOf(),
       ...localProfile(process.env),
     });
   } catch (err) {
@@ -214,3 +213,11 @@ function main(): void {
 }
 
 main();
+
+function fontDirOf(): { fontDir?: string } {
+  const dir =
+    app.isPackaged && typeof process.resourcesPath === 'string'
+      ? join(process.resourcesPath, 'fonts')
+      : join(app.getAppPath(), 'printing', 'fonts');
+  return existsSync(dir) ? { fontDir: dir } : {};
+}
