@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../app/ConfirmDialog.tsx';
 import type { PrintJobOut } from '../../../core/api/printing.api.ts';
 import type { AppErrorData } from '../../../core/errors.ts';
 import { isErrorCode } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
 import { errorText } from '../i18n/messages.ts';
-import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
 import { useUi } from '../state/ui.ts';
 import {
   canCancel,
@@ -198,57 +198,18 @@ export function PrintQueuePanel() {
 /** A reprint is a new job with the same bytes; the clerk says why (kept in the audit). */
 function ReprintDialog({ job, onCancel, onDone }: { job: PrintJobOut; onCancel: () => void; onDone: () => void }) {
   const { t } = useTranslation();
-  const [reason, setReason] = useState('');
-  const [missing, setMissing] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<AppErrorData | null>(null);
-  const submit = async () => {
-    if (saving) return;
-    if (!reason.trim()) return setMissing(true);
-    setSaving(true);
-    const r = await oms['printJobs.reprint']({ id: job.id, reason });
-    setSaving(false);
-    if (!r.ok) return setFailure(r.error);
-    onDone();
-  };
   return (
-    <Dialog
+    <ConfirmDialog
       title={t('printing.queue.reprintTitle')}
       subtitle={`${job.description} · ${job.printerName}`}
+      keys={t('printing.keys.form')}
+      confirm={t('printing.queue.reprintConfirm')}
+      reason={{ id: 'reprint-reason', label: t('printing.queue.reprintReason'), required: true, maxLength: 200 }}
+      run={(reason) => oms['printJobs.reprint']({ id: job.id, reason })}
       onCancel={onCancel}
-      onSubmit={() => void submit()}
-      footer={
-        <DialogFooter
-          keys={t('printing.keys.form')}
-          confirm={t('printing.queue.reprintConfirm')}
-          saving={saving}
-          onCancel={onCancel}
-        />
-      }
+      onDone={onDone}
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, failure)}</p>
-        </div>
-      ) : null}
-      <div className="form-body">
-        <p className="dialog-text">{t('printing.queue.reprintText')}</p>
-        <div className="field">
-          <label htmlFor="reprint-reason">{t('printing.queue.reprintReason')}</label>
-          <input
-            id="reprint-reason"
-            type="text"
-            value={reason}
-            maxLength={200}
-            aria-invalid={missing ? true : undefined}
-            onChange={(e) => {
-              setReason(e.target.value);
-              setMissing(false);
-            }}
-          />
-          {missing ? <p className="field-error">{t('validation.required')}</p> : null}
-        </div>
-      </div>
-    </Dialog>
+      <p className="dialog-text">{t('printing.queue.reprintText')}</p>
+    </ConfirmDialog>
   );
 }

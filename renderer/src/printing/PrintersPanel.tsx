@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../app/ConfirmDialog.tsx';
 import type { PrinterOut } from '../../../core/api/printing.api.ts';
 import type { AppErrorData } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
@@ -313,38 +314,20 @@ function RemovePrinterDialog({
 }) {
   const { t } = useTranslation();
   const showToast = useUi((s) => s.showToast);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<AppErrorData | null>(null);
-  const submit = async () => {
-    if (saving) return;
-    setSaving(true);
-    const r = await oms['printers.remove']({ id: printer.id });
-    setSaving(false);
-    if (!r.ok) return setFailure(r.error);
-    showToast(t('printing.printers.removed', { name: printer.name }));
-    onDone();
-  };
   return (
-    <Dialog
+    <ConfirmDialog
       title={t('printing.printers.removeTitle', { name: printer.name })}
+      keys={t('printing.keys.form')}
+      confirm={t('printing.printers.remove')}
+      danger
+      run={() => oms['printers.remove']({ id: printer.id })}
       onCancel={onCancel}
-      onSubmit={() => void submit()}
-      footer={
-        <DialogFooter
-          keys={t('printing.keys.form')}
-          confirm={t('printing.printers.remove')}
-          saving={saving}
-          onCancel={onCancel}
-          danger
-        />
-      }
+      onDone={() => {
+        showToast(t('printing.printers.removed', { name: printer.name }));
+        onDone();
+      }}
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, failure)}</p>
-        </div>
-      ) : null}
       <p className="dialog-text">{t('printing.printers.removeText')}</p>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
