@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,15 @@ import { defineConfig } from '@playwright/test';
 
 // Workers re-read this file: the first evaluation picks the data dir and port, the rest inherit them.
 process.env['OMS_E2E_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'oms-e2e-'));
-process.env['OMS_E2E_PORT'] ??= String(5300 + Math.floor(Math.random() * 400));
+// A port the OS says is free right now (a random pick once landed on PostgreSQL's 5432 in CI).
+process.env['OMS_E2E_PORT'] ??= execFileSync(
+  process.execPath,
+  [
+    '-e',
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+  ],
+  { encoding: 'utf8' },
+).trim();
 export const E2E_TOKEN = 'e2e-launch-token';
 const port = process.env['OMS_E2E_PORT'];
 // scripts/e2e.mjs chooses (or installs) a Chromium and passes it on; a direct `npx playwright test`
