@@ -416,7 +416,8 @@ export async function createPrinting(env: PrintingEnv): Promise<Printing> {
         printerId: p.id,
         target: p.target,
         document: 'test',
-        description: `Test label · ${p.name}`,
+        // The queue shows the translated document kind next to it ("测试标签 · <printer>").
+        description: p.name,
         format,
         payload,
       });

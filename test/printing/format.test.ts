@@ -22,6 +22,9 @@ describe('printer form helpers (renderer)', () => {
     ['pdf', '/home/dock/labels', 'pdf:/home/dock/labels'],
     ['os', 'ZDesigner GK420d', 'os:ZDesigner GK420d'],
     ['os', ' HP LaserJet M404 (Office) ', 'os:HP LaserJet M404 (Office)'],
+    // A whole target pasted into the field, as the printer list shows it.
+    ['tcp', 'tcp://127.0.0.1:9100', 'tcp://127.0.0.1:9100'],
+    ['cups', 'cups:DOCK1', 'cups:DOCK1'],
   ] as const)('%s %s → %s, a target the host accepts, and back', (kind, value, target) => {
     expect(joinTarget(kind, value)).toBe(target);
     expect(() => parsePrinterTarget(target)).not.toThrow();

@@ -3,6 +3,7 @@ import type { AsnDetail } from '../../../core/api/dock.api.ts';
 import { oms } from '../api/client.ts';
 import { ConfirmDialog } from '../app/ConfirmDialog.tsx';
 import { formatQty } from '../inventory/format.ts';
+import { formatSscc } from './format.ts';
 import { useUi } from '../state/ui.ts';
 
 /**
@@ -70,7 +71,21 @@ export function CloseAsnDialog({
               ))}
             </tbody>
           </table>
-          {missing.length > 0 ? <p>{t('dock.actions.missingUnits', { count: missing.length })}</p> : null}
+          {missing.length > 0 ? (
+            <>
+              <p>{t('dock.actions.missingUnits', { count: missing.length })}</p>
+              <ul className="unit-list">
+                {missing.map((u) => (
+                  <li key={u.id} className="unit">
+                    <span className="unit-pos">
+                      {t(`dock.kinds.${u.kind}`)} {u.position}
+                    </span>
+                    <span className="mono">{formatSscc(u.sscc, asn.companyPrefix?.length)}</span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
         </>
       )}
     </ConfirmDialog>

@@ -201,7 +201,13 @@ function ReprintDialog({ job, onCancel, onDone }: { job: PrintJobOut; onCancel: 
   return (
     <ConfirmDialog
       title={t('printing.queue.reprintTitle')}
-      subtitle={`${job.description} · ${job.printerName}`}
+      subtitle={[
+        ...new Set([
+          t(`printing.documents.${job.document}`, { defaultValue: job.document }),
+          job.description,
+          job.printerName,
+        ]),
+      ].join(' · ')}
       keys={t('printing.keys.form')}
       confirm={t('printing.queue.reprintConfirm')}
       reason={{ id: 'reprint-reason', label: t('printing.queue.reprintReason'), required: true, maxLength: 200 }}

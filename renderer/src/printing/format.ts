@@ -43,7 +43,9 @@ export function splitTarget(target: string): { kind: TargetKind; value: string }
 
 /** `10.0.0.5` → `tcp://10.0.0.5:9100` (the raw port when none is given). */
 export function joinTarget(kind: TargetKind, value: string): string {
-  const v = value.trim();
+  // A whole target pasted into the field (as the list shows it) is taken as it is meant.
+  const pasted = kind === 'tcp' ? /^tcp:\/\//i : new RegExp(`^${kind}:`, 'i');
+  const v = value.trim().replace(pasted, '');
   if (kind === 'tcp') {
     const hasPort = /^\[.*\]:\d+$/.test(v) || (!v.startsWith('[') && /:\d+$/.test(v));
     return `tcp://${hasPort || v === '' ? v : `${v}:9100`}`;
