@@ -273,23 +273,13 @@ export const createAsn = defineCommand({
     });
     await trx.insertInto('handling_unit_contents').values(contents).execute();
     if (a.appointment && a.appointmentId)
-      await trx
-        .insertInto('dock_appointments')
-        .values({
-          id: a.appointmentId,
-          asn_id: a.id,
-          supplier_id: a.supplierId,
-          warehouse_id: order.warehouse_id!,
-          dock: a.appointment.dock,
-          slot_start: a.appointment.slotStart,
-          slot_end: a.appointment.slotEnd,
-          status: 'requested',
-          note: a.appointment.note,
-          created_by: ctx.actor.name,
-          updated_at: ctx.now,
-          version: 1,
-        })
-        .execute();
+      await bookInto(trx, ctx, {
+        id: a.appointmentId,
+        asnId: a.id,
+        supplierId: a.supplierId,
+        warehouseId: order.warehouse_id!,
+        appointment: a.appointment,
+      });
     return { id: a.id, number: a.number, ssccs: a.ssccs };
   },
 });
@@ -670,6 +660,37 @@ export const closeAsn = defineCommand({
 });
 
 // ---------- appointments ----------
+/** A dock slot, requested (by the supplier with its ASN, or booked on its own). */
+async function bookInto(
+  trx: Database,
+  ctx: CommandContext,
+  b: {
+    id: string;
+    asnId: string | null;
+    supplierId: string;
+    warehouseId: string;
+    appointment: { dock: string; slotStart: string; slotEnd: string; note: string | null };
+  },
+): Promise<void> {
+  await trx
+    .insertInto('dock_appointments')
+    .values({
+      id: b.id,
+      asn_id: b.asnId,
+      supplier_id: b.supplierId,
+      warehouse_id: b.warehouseId,
+      dock: b.appointment.dock,
+      slot_start: b.appointment.slotStart,
+      slot_end: b.appointment.slotEnd,
+      status: 'requested',
+      note: b.appointment.note,
+      created_by: ctx.actor.name,
+      updated_at: ctx.now,
+      version: 1,
+    })
+    .execute();
+}
+
 export const bookAppointment = defineCommand({
   name: 'bookAppointment',
   version: 1,
@@ -681,23 +702,7 @@ export const bookAppointment = defineCommand({
       if (asn.supplier_id !== a.supplierId || asn.warehouse_id !== a.warehouseId)
         throw new AppError('dock.wrong-supplier', `ASN ${asn.number} is for another supplier or warehouse`);
     }
-    await trx
-      .insertInto('dock_appointments')
-      .values({
-        id: a.id,
-        asn_id: a.asnId,
-        supplier_id: a.supplierId,
-        warehouse_id: a.warehouseId,
-        dock: a.appointment.dock,
-        slot_start: a.appointment.slotStart,
-        slot_end: a.appointment.slotEnd,
-        status: 'requested',
-        note: a.appointment.note,
-        created_by: ctx.actor.name,
-        updated_at: ctx.now,
-        version: 1,
-      })
-      .execute();
+    await bookInto(trx, ctx, a);
     return { id: a.id };
   },
 });
