@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,10 @@ import { seedIfEmpty } from '../../db/seed/seed.ts';
 import type { Role } from '../../core/masterdata/schemas.ts';
 import { createSyncServer } from './app.ts';
 import { channelApi } from './channel.ts';
+import { findCommand } from '../../commands/registry.ts';
+import { runCommand } from '../../commands/runner.ts';
+import { formatDocNumber } from '../../db/numbering.queries.ts';
+import { nextServerNumber } from './numbers.ts';
 import { saveUser } from './users.ts';
 
 /**
@@ -80,11 +84,46 @@ async function seedDemo(conn: OpenedDb): Promise<void> {
     },
     { username: 'zhao', displayName: '赵财务 Zhao', roles: ['finance-clerk'] },
   ];
-  if (report || !(await conn.db.selectFrom('users').select('id').where('username', '=', 'wang').executeTakeFirst()))
+  if (report || !(await conn.db.selectFrom('users').select('id').where('username', '=', 'wang').executeTakeFirst())) {
     for (const u of demo) await saveUser(conn.db, { ...u, password: DEMO_PASSWORD });
+    if (warehouse && supplier) await demoPurchaseOrder(conn, supplier.id, warehouse.id);
+  }
   console.log(
     `Dockside OMS server: demo users ${demo.map((u) => u.username).join(', ')} — password "${DEMO_PASSWORD}"`,
   );
+}
+
+/**
+ * An approved purchase order of li's supplier into wang's warehouse, so the demo's supplier clerk
+ * has something to announce (ASN) and the warehouse clerk something to scan in.
+ */
+async function demoPurchaseOrder(conn: OpenedDb, supplierId: string, warehouseId: string): Promise<void> {
+  const items = await conn.db
+    .selectFrom('items')
+    .select('id')
+    .where('active', '=', 1)
+    .where('gtin', 'is not', null)
+    .where('lot_tracked', '=', 0)
+    .orderBy('sku')
+    .limit(2)
+    .execute();
+  if (items.length === 0) return;
+  const def = findCommand('createOrder')!;
+  const input = {
+    submit: true,
+    order: {
+      type: 'purchase',
+      supplierId,
+      warehouseId,
+      note: 'Demo: announce it as li, receive it as wang',
+      lines: items.map((i) => ({ itemId: i.id, quantity: 120, unitPriceMinor: 1500 })),
+    },
+  };
+  const ctx = { actor: { userId: null, name: 'demo', roles: ['administrator'] }, now: new Date().toISOString() };
+  // Numbered from the server's own PO series, as the Open API numbers what the server creates.
+  const number = formatDocNumber('PO', await nextServerNumber(conn.db, 'PO'));
+  const args = def.fromInput!(input, randomUUID, number);
+  await runCommand(conn.db, def, args, { ...ctx, origin: 'server' }, { outbox: false });
 }
 
 const conn = await open();
