@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { AsnDetail } from '../../../core/api/dock.api.ts';
 import { oms } from '../api/client.ts';
 import { ConfirmDialog } from '../app/ConfirmDialog.tsx';
-import { formatQty } from '../inventory/format.ts';
+import { formatQty, itemName } from '../inventory/format.ts';
 import { formatSscc } from './format.ts';
 import { useUi } from '../state/ui.ts';
 
@@ -19,7 +19,7 @@ export function CloseAsnDialog({
   onCancel: () => void;
   onDone: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const showToast = useUi((s) => s.showToast);
   const short = asn.lines.filter((l) => l.qtyReceived < l.quantity);
   const missing = asn.units.filter((u) => u.status === 'expected');
@@ -63,7 +63,7 @@ export function CloseAsnDialog({
               {short.map((l) => (
                 <tr key={l.lineNo}>
                   <td className="mono">{l.sku}</td>
-                  <td>{l.itemName}</td>
+                  <td>{itemName(l.itemName, l.itemNameEn, i18n.language)}</td>
                   <td className="num">{formatQty(l.quantity)}</td>
                   <td className="num">{formatQty(l.qtyReceived)}</td>
                   <td className="num">{formatQty(l.quantity - l.qtyReceived)}</td>

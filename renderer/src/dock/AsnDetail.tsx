@@ -4,7 +4,7 @@ import type { AsnDetail } from '../../../core/api/dock.api.ts';
 import type { AppErrorData } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
 import { errorText } from '../i18n/messages.ts';
-import { formatQty } from '../inventory/format.ts';
+import { formatQty, itemName } from '../inventory/format.ts';
 import { Progress } from '../orders/parts.tsx';
 import { useUi } from '../state/ui.ts';
 import { CancelAsnDialog, CloseAsnDialog } from './AsnActions.tsx';
@@ -219,7 +219,7 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
                   <td>{l.lineNo}</td>
                   <td>{l.orderLineNo}</td>
                   <td className="mono">{l.sku}</td>
-                  <td>{l.itemName}</td>
+                  <td>{itemName(l.itemName, l.itemNameEn, i18n.language)}</td>
                   <td className="mono">{l.lot || '—'}</td>
                   <td>{l.expiry || '—'}</td>
                   <td className="num">{formatQty(l.quantity)}</td>

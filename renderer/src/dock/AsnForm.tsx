@@ -6,7 +6,7 @@ import type { AppErrorData, FieldIssue } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
 import { errorText, issueText } from '../i18n/messages.ts';
 import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
-import { formatQty, localToday } from '../inventory/format.ts';
+import { formatQty, itemName, localToday } from '../inventory/format.ts';
 import {
   announcedLines,
   checkAsnDraft,
@@ -61,7 +61,7 @@ export function AsnForm({
   onOpen: (asnId: string) => void;
   onCreated: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [rows, setRows] = useState<PurchaseLineOut[] | null>(null);
   const [draft, setDraft] = useState<AsnDraft>(emptyDraft);
   const [issues, setIssues] = useState<Issues>({});
@@ -325,7 +325,9 @@ export function AsnForm({
                               <td>{n}</td>
                               <td>
                                 <span className="mono">{l.line.sku}</span>
-                                <span className="cell-sub">{l.line.itemName}</span>
+                                <span className="cell-sub">
+                                  {itemName(l.line.itemName, l.line.itemNameEn, i18n.language)}
+                                </span>
                               </td>
                               <td className="num">{formatQty(l.line.ordered)}</td>
                               <td className="num">{formatQty(l.line.received)}</td>

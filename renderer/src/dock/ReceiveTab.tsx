@@ -6,7 +6,7 @@ import type { AppErrorData } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
 import { errorText } from '../i18n/messages.ts';
 import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
-import { formatQty } from '../inventory/format.ts';
+import { formatQty, itemName } from '../inventory/format.ts';
 import { Progress } from '../orders/parts.tsx';
 import { CloseAsnDialog } from './AsnActions.tsx';
 import { formatSscc, formatWhen, isSupervising } from './format.ts';
@@ -492,7 +492,7 @@ export function ReceiveTab({ user, onOpenAsn }: { user: DockUser; onOpenAsn: (id
                     <tr key={l.lineNo} className={l.qtyReceived >= l.quantity ? 'line-done' : undefined}>
                       <td>{l.lineNo}</td>
                       <td className="mono">{l.sku}</td>
-                      <td>{l.itemName}</td>
+                      <td>{itemName(l.itemName, l.itemNameEn, i18n.language)}</td>
                       <td className="mono">{l.lot || '—'}</td>
                       <td className="num">{formatQty(l.quantity)}</td>
                       <td className="num">{formatQty(l.qtyReceived)}</td>

@@ -34,6 +34,7 @@ function poLine(lineNo: number, over: Partial<PurchaseLineOut> = {}): PurchaseLi
     itemId: `i${lineNo}`,
     sku: `SKU-${lineNo}`,
     itemName: `商品 ${lineNo}`,
+    itemNameEn: null,
     gtin: null,
     lotTracked: false,
     expiryTracked: false,
