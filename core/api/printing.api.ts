@@ -59,6 +59,7 @@ export const printAuditOut = z.object({
   at: z.string(),
   details: z.record(z.string(), z.unknown()).nullable(),
 });
+export type PrintAuditOut = z.output<typeof printAuditOut>;
 
 const savePrinterInput = z.object({
   /** Absent: a new printer. */

@@ -45,6 +45,9 @@ const TEXT = {
     reprintMark: '· reprint',
     reprintQueued: 'The reprint is in the print queue.',
     reason: 'the label was torn in the applicator',
+    history: 'History',
+    historyTitle: 'Job history',
+    close: 'Close',
     unreachable: 'The printer cannot be reached.',
     retryIn: /Next try in \d+ s/,
     remove: 'Remove',
@@ -102,6 +105,9 @@ const TEXT = {
     reprintMark: '· 补打',
     reprintQueued: '补打任务已加入打印队列。',
     reason: '贴标机撕坏了标签',
+    history: '记录',
+    historyTitle: '打印记录',
+    close: '关闭',
     unreachable: '无法连接打印机。',
     retryIn: /\d+ 秒后重试/,
     remove: '删除',
@@ -256,6 +262,12 @@ for (const lang of ['zh-CN', 'en'] as const) {
           { jobId: reprint.id },
         );
         expect(audit.rows.find((a) => a.action === 'reprint')?.details).toMatchObject({ reason: T.reason });
+        // The clerk sees the same history in the queue: who reprinted, and why.
+        await reprintRow.getByRole('button', { name: T.history, exact: true }).click();
+        const history = page.getByRole('dialog', { name: T.historyTitle });
+        await expect(history.getByRole('row').filter({ hasText: T.reason })).toHaveCount(1);
+        await history.getByRole('button', { name: T.close, exact: true }).click();
+        await expect(history).toBeHidden();
 
         await toastGone(page);
         if (DOCS) await screenshot(page, `printing-printers-${lang}`);

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../app/ConfirmDialog.tsx';
-import type { PrintJobOut } from '../../../core/api/printing.api.ts';
+import type { PrintAuditOut, PrintJobOut } from '../../../core/api/printing.api.ts';
 import type { AppErrorData } from '../../../core/errors.ts';
 import { isErrorCode } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
 import { errorText } from '../i18n/messages.ts';
+import { Dialog } from '../inventory/Dialog.tsx';
 import { useUi } from '../state/ui.ts';
 import {
   canCancel,
@@ -34,6 +35,7 @@ export function PrintQueuePanel() {
   const [jobs, setJobs] = useState<PrintJobOut[] | null>(null);
   const [failure, setFailure] = useState<AppErrorData | null>(null);
   const [reprinting, setReprinting] = useState<PrintJobOut | null>(null);
+  const [history, setHistory] = useState<PrintJobOut | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [, setTick] = useState(0);
 
@@ -171,7 +173,10 @@ export function PrintQueuePanel() {
                         <button type="button" className="btn btn-small" onClick={() => setReprinting(j)}>
                           {t('printing.queue.reprintAction')}
                         </button>
-                      ) : null}
+                      ) : null}{' '}
+                      <button type="button" className="btn btn-small" onClick={() => setHistory(j)}>
+                        {t('printing.queue.history')}
+                      </button>
                     </td>
                   </tr>
                 );
@@ -180,6 +185,7 @@ export function PrintQueuePanel() {
           </table>
         )}
       </div>
+      {history ? <HistoryDialog job={history} time={time} onClose={() => setHistory(null)} /> : null}
       {reprinting ? (
         <ReprintDialog
           job={reprinting}
@@ -192,6 +198,57 @@ export function PrintQueuePanel() {
         />
       ) : null}
     </section>
+  );
+}
+
+/** Who did what to a job, and why (a reprint's reason): the print queue's audit. */
+function HistoryDialog({
+  job,
+  time,
+  onClose,
+}: {
+  job: PrintJobOut;
+  time: (iso: string) => string;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const [rows, setRows] = useState<PrintAuditOut[] | null>(null);
+  const [failure, setFailure] = useState<AppErrorData | null>(null);
+  useEffect(() => {
+    void oms['printJobs.audit']({ jobId: job.id }).then((r) => (r.ok ? setRows(r.data.rows) : setFailure(r.error)));
+  }, [job.id]);
+  return (
+    <Dialog
+      title={t('printing.queue.historyTitle')}
+      subtitle={`${job.description} · ${job.printerName}`}
+      onCancel={onClose}
+      onSubmit={onClose}
+      footer={
+        <div className="actions">
+          <button type="button" className="btn" onClick={onClose}>
+            {t('printing.queue.close')}
+          </button>
+        </div>
+      }
+    >
+      {failure ? (
+        <div className="banner banner-error" role="alert">
+          <p>{errorText(t, failure)}</p>
+        </div>
+      ) : null}
+      <table className="simple-table" aria-label={t('printing.queue.historyTitle')}>
+        <tbody>
+          {(rows ?? []).map((a) => (
+            <tr key={a.id}>
+              <td className="nowrap">{time(a.at)}</td>
+              <td>{t(`printing.audit.${a.action}`, { defaultValue: a.action })}</td>
+              <td>{a.actor}</td>
+              <td>{typeof a.details?.['reason'] === 'string' ? a.details['reason'] : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Dialog>
   );
 }
 
