@@ -117,3 +117,49 @@ export function imageBitmap(image: ImagePrimitive, dpi: number): Bitmap {
 export function isPrinterFontText(text: string): boolean {
   return /^[\x20-\x7e]*$/.test(text);
 }
+
+/** A 1-bit Windows BMP: 14-byte file header, 40-byte BITMAPINFOHEADER, two palette entries. */
+export const BMP_HEADER_BYTES = 62;
+
+/**
+ * The bitmap as a monochrome BMP file for printers that store graphics as files (TSPL's
+ * DOWNLOAD/PUTBMP). Palette index 0 is black and index 1 white, the monochrome BMP every
+ * paint program writes, so a printer that honours the palette and one that, like TSPL's BITMAP,
+ * prints a 0 bit both print the ink. Rows are bottom-up, each padded to 4 bytes; the bits past
+ * the width and the padding bytes are 1 (white), so firmware that prints the whole stored row
+ * still leaves them blank.
+ */
+export function monochromeBmp(b: Bitmap, dpi = 203): Uint8Array {
+  const stride = Math.ceil(b.rowBytes / 4) * 4;
+  const imageBytes = stride * b.height;
+  const out = Buffer.alloc(BMP_HEADER_BYTES + imageBytes, 0xff);
+  const pelsPerMetre = Math.round(dpi / 0.0254);
+  out.write('BM', 0, 'latin1');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(0, 6); // reserved
+  out.writeUInt32LE(BMP_HEADER_BYTES, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(b.width, 18);
+  out.writeInt32LE(b.height, 22); // positive: bottom-up rows
+  out.writeUInt16LE(1, 26); // planes
+  out.writeUInt16LE(1, 28); // bits per pixel
+  out.writeUInt32LE(0, 30); // BI_RGB, uncompressed
+  out.writeUInt32LE(imageBytes, 34);
+  out.writeInt32LE(pelsPerMetre, 38);
+  out.writeInt32LE(pelsPerMetre, 42);
+  out.writeUInt32LE(2, 46); // colours used
+  out.writeUInt32LE(2, 50); // colours important
+  out.writeUInt32LE(0x00000000, 54); // index 0: black (B, G, R, reserved)
+  out.writeUInt32LE(0x00ffffff, 58); // index 1: white
+  const lastMask = b.width % 8 === 0 ? 0xff : (0xff << (8 - (b.width % 8))) & 0xff;
+  for (let r = 0; r < b.height; r += 1) {
+    const src = r * b.rowBytes;
+    const dst = BMP_HEADER_BYTES + (b.height - 1 - r) * stride;
+    for (let k = 0; k < b.rowBytes; k += 1) {
+      let ink = b.data[src + k]!;
+      if (k === b.rowBytes - 1) ink &= lastMask;
+      out[dst + k] = ~ink & 0xff;
+    }
+  }
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}

@@ -2,11 +2,12 @@ import bwipjs from 'bwip-js/node';
 import { PNG } from 'pngjs';
 
 /**
- * A TEST-SIDE TSPL interpreter, not a printer emulator: there is no offline TSPL renderer, so
- * the round-trip tests run our TSPL output through this. It executes the graphic commands that
- * carry data — BAR, BOX, BITMAP, BARCODE "128M", DMATRIX, QRCODE — drawing symbols with bwip-js
- * from exactly the codewords / escapes the command holds (so a wrong !099/!100 switch or a
- * missing ~1 shows up as a wrong decode), and ignores TEXT (resident printer fonts are not
+ * A TEST-SIDE TSPL interpreter of our own output, not a printer emulator: there is no offline
+ * TSPL renderer, so the round-trip tests run our TSPL output through this. It executes the
+ * graphic commands that carry data — BAR, BOX, BITMAP, DOWNLOAD of a BMP file into a per-job
+ * file store + PUTBMP (the BMP decoded and its palette honoured), BARCODE "128M", DMATRIX,
+ * QRCODE — drawing symbols with bwip-js from exactly the codewords / escapes the command holds
+ * (so a wrong !099/!100 switch or a missing ~1 shows up as a wrong decode), and ignores TEXT (resident printer fonts are not
  * reproduced; ASCII text on our labels is never the only copy of barcode data). It follows
  * TSC's documented conventions; a real printer remains the final check.
  */
@@ -94,6 +95,52 @@ function drawMatrix(
       if (raw.pixs[r * raw.pixx + k] === 1) fill(c, x + k * module, y + r * module, module, module);
 }
 
+export interface DecodedBmp {
+  width: number;
+  height: number;
+  /** Row-major, top row first; 1 = the palette colour of that pixel is dark (prints). */
+  ink: Uint8Array;
+  /** Bytes per stored row (4-byte aligned) and whether rows are stored bottom-up. */
+  stride: number;
+  bottomUp: boolean;
+  palette: [number, number, number][];
+}
+
+/** An uncompressed 1-bit Windows BMP (what TSPL's PUTBMP takes from us); anything else throws. */
+export function decodeBmp(file: Uint8Array): DecodedBmp {
+  const b = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  if (b.length < 62 || b.toString('latin1', 0, 2) !== 'BM') throw new Error('BMP: no BM signature');
+  if (b.readUInt32LE(2) !== b.length) throw new Error(`BMP: file size field ${b.readUInt32LE(2)} ≠ ${b.length}`);
+  const offset = b.readUInt32LE(10);
+  const infoSize = b.readUInt32LE(14);
+  if (infoSize < 40) throw new Error(`BMP: info header of ${infoSize} bytes`);
+  const width = b.readInt32LE(18);
+  const rawHeight = b.readInt32LE(22);
+  if (b.readUInt16LE(26) !== 1) throw new Error('BMP: planes ≠ 1');
+  if (b.readUInt16LE(28) !== 1) throw new Error(`BMP: ${b.readUInt16LE(28)} bits per pixel, not 1`);
+  if (b.readUInt32LE(30) !== 0) throw new Error('BMP: compressed');
+  const colours = b.readUInt32LE(46) || 2;
+  const palette: [number, number, number][] = [];
+  for (let i = 0; i < colours; i += 1) {
+    const o = 14 + infoSize + i * 4;
+    palette.push([b[o + 2]!, b[o + 1]!, b[o]!]);
+  }
+  const dark = palette.map(([r, g, bl]) => 0.299 * r + 0.587 * g + 0.114 * bl < 128);
+  const height = Math.abs(rawHeight);
+  const bottomUp = rawHeight > 0;
+  const stride = Math.ceil(width / 32) * 4;
+  if (offset + stride * height > b.length) throw new Error('BMP: pixel data shorter than width × height');
+  const ink = new Uint8Array(width * height);
+  for (let r = 0; r < height; r += 1) {
+    const row = offset + (bottomUp ? height - 1 - r : r) * stride;
+    for (let x = 0; x < width; x += 1) {
+      const index = (b[row + (x >> 3)]! >> (7 - (x & 7))) & 1;
+      if (dark[index]) ink[r * width + x] = 1;
+    }
+  }
+  return { width, height, ink, stride, bottomUp, palette };
+}
+
 function toPng(c: Canvas): Buffer {
   const margin = 40;
   const png = new PNG({ width: c.width + 2 * margin, height: c.height + 2 * margin });
@@ -109,12 +156,15 @@ function toPng(c: Canvas): Buffer {
 
 export interface TsplRaster {
   png: Buffer;
+  /** The label's dots, row-major, 1 = black: for pixel comparisons between two jobs. */
+  ink: Uint8Array;
   /** Commands seen, for assertions (BITMAP count, TEXT lines…). */
   commands: string[];
 }
 
-/** Runs a TSPL job; one PNG per PRINT. */
+/** Runs a TSPL job; one PNG per PRINT. Files DOWNLOADed (to DRAM) live for this job. */
 export function rasteriseTspl(job: Uint8Array, dpi: number): TsplRaster[] {
+  const files = new Map<string, DecodedBmp>();
   const buf = Buffer.from(job);
   const dpmm = dpi / 25.4;
   const out: TsplRaster[] = [];
@@ -138,6 +188,21 @@ export function rasteriseTspl(job: Uint8Array, dpi: number): TsplRaster[] {
         for (let r = 0; r < h; r += 1)
           for (let k = 0; k < wb * 8; k += 1)
             if ((data[r * wb + (k >> 3)]! & (0x80 >> (k & 7))) === 0) fill(canvas, x + k, y + r, 1, 1);
+    }
+    if (line.startsWith('DOWNLOAD ')) {
+      // DOWNLOAD [n,]"NAME",size,<size bytes>: a data file; the program-file form has no size.
+      const head = /^DOWNLOAD (?:([FE]),)?"([^"]+)",(\d+),/.exec(
+        buf.toString('latin1', pos, Math.min(buf.length, pos + 80)),
+      );
+      if (!head) throw new Error(`test TSPL rasteriser: unsupported DOWNLOAD ${line.slice(0, 60)}`);
+      if (head[1]) throw new Error(`test TSPL rasteriser: DOWNLOAD to ${head[1]} (flash/card), not DRAM`);
+      const start = pos + head[0].length;
+      const size = Number(head[3]);
+      if (buf.toString('latin1', start + size, start + size + 2) !== '\r\n')
+        throw new Error(`test TSPL rasteriser: DOWNLOAD "${head[2]}" data is not ${size} bytes followed by CRLF`);
+      files.set(head[2]!, decodeBmp(buf.subarray(start, start + size)));
+      next = start + size + 2;
+      line = head[0].slice(0, -1);
     }
     pos = next;
     const [cmd = '', ...restParts] = line.split(' ');
@@ -169,6 +234,16 @@ export function rasteriseTspl(job: Uint8Array, dpi: number): TsplRaster[] {
           fill(canvas, x, y, t, y2 - y);
           fill(canvas, x2 - t, y, t, y2 - y);
         }
+        break;
+      }
+      case 'PUTBMP': {
+        const [x, y, name] = args(rest);
+        const file = files.get(name!);
+        if (!file) throw new Error(`test TSPL rasteriser: PUTBMP of "${name}", never downloaded`);
+        if (canvas)
+          for (let r = 0; r < file.height; r += 1)
+            for (let k = 0; k < file.width; k += 1)
+              if (file.ink[r * file.width + k]) fill(canvas, Number(x) + k, Number(y) + r, 1, 1);
         break;
       }
       case 'BARCODE': {
@@ -221,7 +296,7 @@ export function rasteriseTspl(job: Uint8Array, dpi: number): TsplRaster[] {
         break;
       }
       case 'PRINT':
-        if (canvas) out.push({ png: toPng(canvas), commands });
+        if (canvas) out.push({ png: toPng(canvas), ink: canvas.ink.slice(), commands });
         commands = [];
         break;
       default:
