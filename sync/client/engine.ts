@@ -583,7 +583,9 @@ export class SyncEngine {
       .live(
         token,
         (event) => {
-          if (event === 'feed') this.kick();
+          // `hello` too: a change committed between the last pull and the channel opening
+          // announced itself to nobody; the greeting makes the desktop pull it now, not at the next poll.
+          if (event === 'feed' || event === 'hello') this.kick();
         },
         abort.signal,
       )
