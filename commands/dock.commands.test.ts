@@ -367,6 +367,29 @@ describe.each(BACKENDS)('dock commands on %s', (backend) => {
     expect(await balanceDifferences(t.db)).toEqual([]);
   });
 
+  it('a carton received by GTIN scans is not counted again by its SSCC without a supervisor', async () => {
+    const order = await purchase(supplier, [[bolt, 10]]);
+    const one = { lines: [{ orderLineNo: 1, quantity: 10 }], units: [{ contents: [{ line: 1, quantity: 10 }] }] };
+    const a = await must<{ id: string; ssccs: string[] }>(run(t.db, 'createAsn', asnInput(order, one), SUPPLIER));
+    const gtin = { asnId: a.id, gtin: '06901234000016', count: 10, scan: 'q' };
+    expect(await must(run(t.db, 'receiveQuantity', gtin, CLERK))).toMatchObject({ status: 'received' });
+    const twice = await run(t.db, 'receiveUnit', { sscc: a.ssccs[0]!, scan: a.ssccs[0]! }, CLERK);
+    expect(codeOf(twice)).toBe('dock.supervisor-required');
+    expect(twice.ok ? null : twice.error.details).toMatchObject({ open: 0, requested: 10 });
+    const onHand = (await bucket(bolt))!.qty_available;
+    await must(run(t.db, 'receiveUnit', { sscc: a.ssccs[0]!, scan: a.ssccs[0]! }, ['supervisor'], '陈主管'));
+    expect((await bucket(bolt))!.qty_available).toBe(onHand + 10);
+    const detail = await getAsn(t.db, a.id);
+    expect(detail).toMatchObject({ status: 'received', qtyReceived: 20 });
+    expect(detail.discrepancies.filter((x) => x.kind === 'overage' && x.approvedBy === '陈主管')).toHaveLength(1);
+    // Nothing is short, so nothing is "missing" when it closes.
+    expect(await must(run(t.db, 'closeAsn', { asnId: a.id, note: null }, CLERK))).toMatchObject({
+      shortages: 0,
+      missingUnits: 0,
+    });
+    expect(await balanceDifferences(t.db)).toEqual([]);
+  });
+
   it('cancels only what has not arrived; appointments follow their roles', async () => {
     const order = await purchase(supplier, [[bolt, 10]]);
     const one = { lines: [{ orderLineNo: 1, quantity: 10 }], units: [{ contents: [{ line: 1, quantity: 10 }] }] };

@@ -81,6 +81,11 @@ async function arriveInto(trx: Database, ctx: CommandContext, opId: string, asn:
   await patchAsn(trx, ctx, asn, { status: 'arrived', arrived_at: ctx.now });
 }
 
+const isSupervisor = (ctx: CommandContext): boolean => {
+  const roles = ctx.actor.roles ?? [];
+  return roles.includes('supervisor') || roles.includes('administrator');
+};
+
 function needsWarehouse(ctx: CommandContext): boolean {
   const roles = ctx.actor.roles ?? [];
   return roles.includes('administrator') || roles.includes('supervisor') || roles.includes('warehouse-clerk');
@@ -405,14 +410,8 @@ async function receiveLines(
     });
   }
   const received = take.reduce((s, t) => s + t.quantity, 0);
-  const done = lines.every((l) => l.qty_received >= l.quantity);
-  const unitsLeft = await trx
-    .selectFrom('handling_units')
-    .select('id')
-    .where('asn_id', '=', asn.id)
-    .where('status', '=', 'expected')
-    .executeTakeFirst();
-  const next = done && !unitsLeft ? 'received' : 'receiving';
+  // Received when every line is: cartons may have come in by GTIN scans instead of their SSCC.
+  const next = lines.every((l) => l.qty_received >= l.quantity) ? 'received' : 'receiving';
   assertAsnTransition(asn.number, asn.status, next);
   await patchAsn(trx, ctx, asn, {
     status: next,
@@ -422,12 +421,16 @@ async function receiveLines(
   return { excess };
 }
 
-async function openForReceipt(trx: Database, ctx: CommandContext, opId: string, asn: AsnRow): Promise<void> {
+function assertReceivable(asn: AsnRow): void {
   if (asn.status === 'closed' || asn.status === 'cancelled')
     throw new AppError('dock.asn-closed', `ASN ${asn.number} is ${asn.status}`, {
       number: asn.number,
       status: asn.status,
     });
+}
+
+async function openForReceipt(trx: Database, ctx: CommandContext, opId: string, asn: AsnRow): Promise<void> {
+  assertReceivable(asn);
   // The first scan of a delivery nobody checked in is its arrival.
   if (asn.status === 'open') await arriveInto(trx, ctx, opId, asn);
 }
@@ -452,17 +455,32 @@ export const receiveUnit = defineCommand({
           by: unit.received_by,
         },
       );
-    await openForReceipt(trx, ctx, a.id, asn);
-    await trx
-      .updateTable('handling_units')
-      .set({ status: 'received', received_at: ctx.now, received_by: ctx.actor.name, receipt_id: a.id })
-      .where('id', '=', unit.id)
-      .execute();
+    assertReceivable(asn);
     const contents = await trx
       .selectFrom('handling_unit_contents')
       .select(['asn_line_no', 'quantity'])
       .where('unit_id', '=', unit.id)
       .orderBy('asn_line_no')
+      .execute();
+    // A carton whose goods already came in by GTIN scans would count twice: beyond what the ASN
+    // still expects is an over-receipt, as for a quantity scan, and needs a supervisor.
+    const before = await asnLines(trx, asn.id);
+    const open = contents.reduce((s, c) => {
+      const l = before.find((x) => x.line_no === c.asn_line_no)!;
+      return s + Math.min(c.quantity, Math.max(0, l.quantity - l.qty_received));
+    }, 0);
+    const requested = contents.reduce((s, c) => s + c.quantity, 0);
+    if (requested > open && !isSupervisor(ctx))
+      throw new AppError(
+        'dock.supervisor-required',
+        `${open} of SSCC ${a.sscc}'s ${requested} are still expected on ASN ${asn.number}: a supervisor must receive the rest`,
+        { asn: asn.number, sscc: a.sscc, open, requested },
+      );
+    await openForReceipt(trx, ctx, a.id, asn);
+    await trx
+      .updateTable('handling_units')
+      .set({ status: 'received', received_at: ctx.now, received_by: ctx.actor.name, receipt_id: a.id })
+      .where('id', '=', unit.id)
       .execute();
     const { excess } = await receiveLines(
       trx,
@@ -472,7 +490,18 @@ export const receiveUnit = defineCommand({
       contents.map((c) => ({ lineNo: c.asn_line_no, quantity: c.quantity })),
       unit.id,
     );
-    const quantity = contents.reduce((s, c) => s + c.quantity, 0);
+    const quantity = requested;
+    if (requested > open)
+      await recordDiscrepancy(trx, ctx, asn, {
+        id: `${a.id}:u`,
+        kind: 'overage',
+        lineNo: null,
+        unitId: unit.id,
+        expected: open,
+        received: requested,
+        note: 'Carton beyond what the ASN still expected, approved at the dock',
+        approvedBy: ctx.actor.name,
+      });
     await trx
       .insertInto('dock_receipts')
       .values({
@@ -541,9 +570,7 @@ export const receiveQuantity = defineCommand({
         },
       );
     const open = lines.reduce((s, l) => s + Math.max(0, l.quantity - l.qty_received), 0);
-    const roles = ctx.actor.roles ?? [];
-    const supervisor = roles.includes('supervisor') || roles.includes('administrator');
-    if (quantity > open && !supervisor)
+    if (quantity > open && !isSupervisor(ctx))
       throw new AppError(
         'dock.supervisor-required',
         `${open} left on ASN ${asn.number}, ${quantity} scanned: a supervisor must receive the excess`,
@@ -641,13 +668,17 @@ export const closeAsn = defineCommand({
           doc: { type: 'asn', id: asn.id, line: l.line_no },
         });
     }
-    const missing = await trx
-      .selectFrom('handling_units')
-      .select(['id', 'sscc'])
-      .where('asn_id', '=', asn.id)
-      .where('status', '=', 'expected')
-      .orderBy('position')
-      .execute();
+    // Unscanned cartons are missing only when goods are: otherwise they came in by GTIN scans.
+    const short = lines.some((l) => l.qty_received < l.quantity);
+    const missing = short
+      ? await trx
+          .selectFrom('handling_units')
+          .select(['id', 'sscc'])
+          .where('asn_id', '=', asn.id)
+          .where('status', '=', 'expected')
+          .orderBy('position')
+          .execute()
+      : [];
     for (const u of missing) await record('missing-unit', null, u.id, 1, 0);
     await w.flush(trx);
     await patchAsn(trx, ctx, asn, { status: 'closed' });

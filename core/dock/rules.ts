@@ -43,7 +43,8 @@ const ASN_TRANSITIONS: Record<AsnStatus, readonly AsnStatus[]> = {
   open: ['arrived', 'receiving', 'received', 'closed', 'cancelled'],
   arrived: ['receiving', 'received', 'closed'],
   receiving: ['receiving', 'received', 'closed'],
-  received: ['closed'],
+  // A supervisor may still receive an approved excess into a fully received ASN.
+  received: ['received', 'closed'],
   closed: [],
   cancelled: [],
 };
