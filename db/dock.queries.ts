@@ -5,6 +5,7 @@ import { AppError } from '../core/errors.ts';
 import { toGtin14 } from '../core/gs1.ts';
 import type { LabelData } from '../core/labels/data.ts';
 import type { Database } from './connect.ts';
+import { pendingIds } from './replica.queries.ts';
 
 /** Read models of the dock (issue 6): what the supplier may announce, ASNs, labels, appointments. */
 
@@ -90,24 +91,6 @@ export async function purchaseLines(
     .filter((r) => r.allowed > 0);
 }
 
-/** ASNs this desktop created that the server has not confirmed yet (undo images still pending). */
-async function provisionalAsns(db: Database, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('undo_log')
-    .select('pk')
-    .where('tbl', '=', 'asns')
-    .where(
-      'pk',
-      'in',
-      ids.map((id) => JSON.stringify([id])),
-    )
-    .execute()
-    // A server database has no undo log: nothing there is provisional.
-    .catch(() => []);
-  return new Set(rows.map((r) => (JSON.parse(r.pk) as string[])[0]!));
-}
-
 const summaryQuery = (db: Database) =>
   db
     .selectFrom('asns as a')
@@ -190,8 +173,9 @@ export async function listAsns(
     );
   }
   const rows = await q.orderBy('a.created_at', 'desc').orderBy('a.id').limit(f.limit).execute();
-  const provisional = await provisionalAsns(
+  const provisional = await pendingIds(
     db,
+    'asns',
     rows.map((r) => r.id),
   );
   return rows.map((r) => toSummary(r, provisional.has(r.id)));
@@ -283,7 +267,7 @@ export async function getAsn(db: Database, id: string): Promise<AsnDetail> {
       .where('id', '=', head.order_id)
       .executeTakeFirstOrThrow(),
   ]);
-  const provisional = await provisionalAsns(db, [id]);
+  const provisional = await pendingIds(db, 'asns', [id]);
   return {
     ...toSummary(head, provisional.has(id)),
     companyPrefix: head.gs1_company_prefix,

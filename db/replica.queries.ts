@@ -79,6 +79,25 @@ export async function touchedKeys(db: Database, seqs: readonly number[]): Promis
 }
 
 /** Takes the effects of the given commands back out (newest first) and forgets their images. */
+/**
+ * Which of these rows (single-column keys) pending commands of this desktop changed: work the
+ * server has not confirmed yet, shown as provisional.
+ */
+export async function pendingIds(db: Database, table: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('undo_log')
+    .select('pk')
+    .where('tbl', '=', table)
+    .where(
+      'pk',
+      'in',
+      ids.map((id) => JSON.stringify([id])),
+    )
+    .execute();
+  return new Set(rows.map((r) => (JSON.parse(r.pk) as string[])[0]!));
+}
+
 export async function revertCommands(trx: Database, seqs: readonly number[]): Promise<number> {
   if (seqs.length === 0) return 0;
   const { rows } = await sql<{ id: number; tbl: string; pk: string; old: string | null }>`

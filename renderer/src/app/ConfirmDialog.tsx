@@ -1,8 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppErrorData, Result } from '../../../core/errors.ts';
-import { errorText } from '../i18n/messages.ts';
 import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
+import { ErrorBanner } from './ErrorBanner.tsx';
 
 /**
  * A dialog that confirms one action, optionally with a reason or note the clerk types: it keeps
@@ -54,11 +54,7 @@ export function ConfirmDialog<T>(props: {
         />
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={failure} />
       <div className="form-body">
         {props.children}
         {props.reason ? (

@@ -5,12 +5,13 @@ import { assertAppointmentTransition } from '../../../core/dock/rules.ts';
 import { APPOINTMENT_STATUSES, type AppointmentStatus } from '../../../core/dock/schemas.ts';
 import type { AppErrorData, FieldIssue } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
-import { errorText, issueText } from '../i18n/messages.ts';
+import { issueText } from '../i18n/messages.ts';
 import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
 import { localToday } from '../inventory/format.ts';
 import { useUi } from '../state/ui.ts';
 import { dayRange, formatWhen, isWarehouse, localDateTimeToIso } from './format.ts';
 import type { DockUser } from './session.ts';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 const APPT_TONE: Record<AppointmentStatus, string> = {
   requested: 'tone-info',
@@ -115,11 +116,7 @@ export function AppointmentsTab({ user }: { user: DockUser }) {
           {t('dock.appt.book')}
         </button>
       </div>
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, error)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={error} />
       {rows === null ? (
         <p className="muted">{t('common.loading')}</p>
       ) : shown.length === 0 ? (
@@ -282,11 +279,7 @@ function BookDialog({
         <DialogFooter keys={t('dock.keys.form')} confirm={t('dock.appt.book')} saving={saving} onCancel={onCancel} />
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={failure} />
       <div className="form-body">
         <div className="form-grid">
           <div className="field">

@@ -14,6 +14,7 @@ import { formatSscc, formatWhen, isSupplierDesk, isWarehouse } from './format.ts
 import { ScanText } from './ScanText.tsx';
 import type { DockUser } from './session.ts';
 import { PrintLabelsDialog } from '../printing/PrintLabelsDialog.tsx';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 /** The built-in A6 GS1 logistic label: fits office printers and A6 label sheets. */
 const PDF_TEMPLATE = 'gs1-logistic-a6';
@@ -138,11 +139,7 @@ export function AsnDetailView({ asnId, user, onBack }: { asnId: string; user: Do
           ) : null}
         </div>
       </div>
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, error)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={error} />
       <div className="dock-detail-body">
         <dl className="kv-grid dock-kv">
           <div className="kv">

@@ -4,7 +4,7 @@ import type { PurchaseLineOut } from '../../../core/api/dock.api.ts';
 import { UNIT_KINDS, type UnitKind } from '../../../core/dock/schemas.ts';
 import type { AppErrorData, FieldIssue } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
-import { errorText, issueText } from '../i18n/messages.ts';
+import { issueText } from '../i18n/messages.ts';
 import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
 import { formatQty, itemName, localToday } from '../inventory/format.ts';
 import {
@@ -22,6 +22,7 @@ import {
   type Issues,
 } from './format.ts';
 import type { DockUser } from './session.ts';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 const emptyDraft = (): AsnDraft => ({
   orderId: '',
@@ -211,11 +212,7 @@ export function AsnForm({
       }
     >
       <div className="asn-form">
-        {failure ? (
-          <div className="banner banner-error" role="alert">
-            <p>{errorText(t, failure)}</p>
-          </div>
-        ) : null}
+        <ErrorBanner error={failure} />
         <div className="form-body">
           {rows === null ? (
             <p className="muted">{t('common.loading')}</p>

@@ -6,7 +6,6 @@ import type { AsnSummary } from '../../../core/api/dock.api.ts';
 import { ASN_STATUSES, type AsnStatus } from '../../../core/dock/schemas.ts';
 import type { AppErrorData } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
-import { errorText } from '../i18n/messages.ts';
 import { formatQty } from '../inventory/format.ts';
 import { useDebounced } from '../inventory/useDebounced.ts';
 import { GRID_LOCALE_ZH, gridTheme } from '../masterdata/grid.ts';
@@ -15,6 +14,7 @@ import { AsnForm } from './AsnForm.tsx';
 import { AsnStatusChip, ProvisionalChip } from './AsnParts.tsx';
 import { formatWhen, isSupplierDesk } from './format.ts';
 import type { DockUser } from './session.ts';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 /**
  * Delivery notes (送货单): the list (a supplier sees its own only — the desktop's replica holds
@@ -160,11 +160,7 @@ export function AsnsTab({ user, openId, onOpened }: { user: DockUser; openId: st
           </button>
         ) : null}
       </div>
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, error)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={error} />
       <div className="grid-wrap" role="region" aria-label={t('dock.asns.gridLabel')}>
         <AgGridReact<AsnSummary>
           key={lang}

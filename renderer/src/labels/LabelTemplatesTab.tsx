@@ -13,6 +13,7 @@ import { checkDraft, draftFrom, duplicateDraft, mapIssues, type Draft, type Draf
 import { LabelPreview } from './LabelPreview.tsx';
 import { TemplateEditor } from './TemplateEditor.tsx';
 import './labelEditor.css';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 /** What is open in the editor: a stored template (built-in or saved) or a copy not saved yet. */
 interface Open {
@@ -185,11 +186,7 @@ export function LabelTemplatesTab() {
         <header className="panel-head">
           <h2 id="le-list-title">{t('labelEditor.list.title')}</h2>
         </header>
-        {loadError ? (
-          <div className="banner banner-error" role="alert">
-            <p>{errorText(t, loadError)}</p>
-          </div>
-        ) : null}
+        <ErrorBanner error={loadError} />
         <ul className="le-templates panel-scroll">
           {(rows ?? []).map((row) => {
             const isOpen = entry?.id === row.id;

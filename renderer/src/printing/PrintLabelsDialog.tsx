@@ -3,11 +3,11 @@ import { useTranslation } from 'react-i18next';
 import type { PrinterOut } from '../../../core/api/printing.api.ts';
 import type { AppErrorData } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
-import { errorText } from '../i18n/messages.ts';
 import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
 import { useUi } from '../state/ui.ts';
 import { defaultPrinter, downloadBase64 } from './format.ts';
 import './printing.css';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 interface Props {
   asnId: string;
@@ -95,11 +95,7 @@ export function PrintLabelsDialog({ asnId, unitIds, onClose }: Props) {
         </>
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={failure} />
       <div className="form-body">
         {printers && printers.length === 0 ? (
           <p className="banner banner-warn">{t('printing.labels.noPrinter')}</p>

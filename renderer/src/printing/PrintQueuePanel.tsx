@@ -20,6 +20,7 @@ import {
   type QueueFilter,
 } from './format.ts';
 import './printing.css';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 /** How often the queue refreshes while it is on screen (the worker runs in the desktop core). */
 const REFRESH_MS = 2_000;
@@ -98,11 +99,7 @@ export function PrintQueuePanel() {
           ))}
         </div>
       </header>
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={failure} />
       <div className="panel-scroll">
         {jobs && jobs.length === 0 ? (
           <p className="panel-empty">{t('printing.queue.empty')}</p>
@@ -231,11 +228,7 @@ function HistoryDialog({
         </div>
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={failure} />
       <table className="simple-table" aria-label={t('printing.queue.historyTitle')}>
         <tbody>
           {(rows ?? []).map((a) => (

@@ -4,11 +4,11 @@ import { ConfirmDialog } from '../app/ConfirmDialog.tsx';
 import type { PrinterOut } from '../../../core/api/printing.api.ts';
 import type { AppErrorData } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
-import { errorText } from '../i18n/messages.ts';
 import { Dialog, DialogFooter } from '../inventory/Dialog.tsx';
 import { useUi } from '../state/ui.ts';
 import { joinTarget, splitTarget, type TargetKind } from './format.ts';
 import './printing.css';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 interface TemplateOption {
   id: string;
@@ -72,11 +72,7 @@ export function PrintersPanel() {
           {t('printing.printers.add')}
         </button>
       </header>
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={failure} />
       <div className="panel-scroll">
         {printers && printers.length === 0 ? (
           <p className="panel-empty">{t('printing.printers.empty')}</p>
@@ -215,11 +211,7 @@ function PrinterDialog({
         />
       }
     >
-      {failure ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, failure)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={failure} />
       <div className="form-body">
         <div className="field">
           <label htmlFor="printer-name">{t('printing.printers.name')}</label>

@@ -9,6 +9,7 @@ import { errorText, issueText } from '../i18n/messages.ts';
 import { formatDateTime } from '../masterdata/columns.ts';
 import { useUi } from '../state/ui.ts';
 import { useSync } from './store.ts';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 type Settings = z.output<typeof syncSettings>;
 
@@ -83,11 +84,7 @@ export function SettingsScreen() {
           <h1 id="screen-title">{t('nav.settings')}</h1>
         </div>
       </div>
-      {loadError ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, loadError)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={loadError} />
       <div className="settings-grid">
         <section className="panel settings-panel" aria-labelledby="settings-server">
           <div className="panel-head">

@@ -5,6 +5,7 @@ import { oms } from '../api/client.ts';
 import { errorText, issueText } from '../i18n/messages.ts';
 import { useUi } from '../state/ui.ts';
 import { useSync } from './store.ts';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 /**
  * Sign-in (登录) when a server is configured and nobody is signed in, or when sync paused for
@@ -88,11 +89,7 @@ export function SignInScreen() {
             <p>{t('sync.signIn.reauth')}</p>
           </div>
         ) : null}
-        {failure ? (
-          <div className="banner banner-error" role="alert">
-            <p>{errorText(t, failure)}</p>
-          </div>
-        ) : null}
+        <ErrorBanner error={failure} />
         <div className="field">
           <label htmlFor="signin-user">{t('sync.signIn.username')}</label>
           <input

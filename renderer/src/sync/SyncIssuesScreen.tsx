@@ -3,13 +3,13 @@ import { useTranslation } from 'react-i18next';
 import type { AppErrorData } from '../../../core/errors.ts';
 import { oms } from '../api/client.ts';
 import { formatQty } from '../inventory/format.ts';
-import { errorText } from '../i18n/messages.ts';
 import { formatDateTime } from '../masterdata/columns.ts';
 import { useOrdersUi } from '../orders/store.ts';
 import { useUi } from '../state/ui.ts';
 import { commandName, demandIdOf, orderIdOf, prettyJson, reasonText, type SyncIssue } from './format.ts';
 import { ConfirmIssueDialog, FieldIssueList, ResendDialog, type Decision } from './IssueDialogs.tsx';
 import { useSync } from './store.ts';
+import { ErrorBanner } from '../app/ErrorBanner.tsx';
 
 type Filter = 'open' | 'resolved';
 
@@ -100,11 +100,7 @@ export function SyncIssuesScreen() {
         </button>
       </div>
       <p className="muted queue-intro">{t(`sync.issues.intro.${filter}`)}</p>
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          <p>{errorText(t, error)}</p>
-        </div>
-      ) : null}
+      <ErrorBanner error={error} />
       <div className="panel queue-panel">
         <div className="panel-scroll">
           {rows !== null && list.length === 0 ? (
